@@ -1,0 +1,169 @@
+package io.officehours.chat;
+
+import io.officehours.common.Caller;
+import io.officehours.common.Failure;
+import io.officehours.common.Json;
+import io.officehours.common.Role;
+import io.officehours.common.Serve;
+import io.officehours.config.Config;
+import io.officehours.gateway.Push;
+import io.officehours.roster.RosterAddresses;
+import io.officehours.store.ChatStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chat lifecycle and relay. A chat is opened by the roster when a teacher claims a student;
+ * every line is written to the {@link ChatStore} first (which assigns its seq) and only then
+ * pushed to every session of both participants and acknowledged with its seq. Ending a chat frees
+ * the teacher's slot in the roster before the teacher's request is answered, so a claim sent right
+ * after an end never sees a stale capacity.
+ *
+ * <p>The store is the source of truth: this verticle keeps no chat state of its own, so a
+ * restart of the verticle loses nothing the store kept.
+ */
+public final class ChatVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChatVerticle.class);
+
+  private final Config config;
+  private final ChatStore store;
+
+  public ChatVerticle(Config config, ChatStore store) {
+    this.config = config;
+    this.store = store;
+  }
+
+  @Override
+  public Future<?> start() {
+    return Future.all(List.of(
+        serve(ChatAddresses.SEND, this::send),
+        serve(ChatAddresses.END, this::end),
+        serve(ChatAddresses.HISTORY, this::history),
+        serve(ChatAddresses.OPEN, this::open),
+        serve(ChatAddresses.CLOSE, this::close),
+        serve(ChatAddresses.STATES, this::states)));
+  }
+
+  private Future<Void> serve(String address, Function<Message<Object>, Future<JsonObject>> handler) {
+    return vertx.eventBus().localConsumer(address, (Message<Object> m) -> Serve.answer(m, handler, LOG)).completion();
+  }
+
+  private Future<JsonObject> send(Message<Object> m) {
+    Caller caller = Caller.of(m);
+    JsonObject body = Json.body(m.body());
+    String chatId = Json.requiredString(body, "chatId");
+    String text = Json.requiredString(body, "text");
+    if (text.isBlank()) throw Failure.of(Failure.BAD_REQUEST, "text is empty");
+    if (text.codePointCount(0, text.length()) > config.maxTextLength()) {
+      throw Failure.of(Failure.TOO_LARGE, "text is longer than " + config.maxTextLength() + " characters");
+    }
+    return readable(chatId, caller, false)
+        .compose(state -> store.append(chatId, caller.userId(), text, System.currentTimeMillis())
+            .map(message -> {
+              Chat chat = state.chat();
+              Push.toUsers(vertx.eventBus(), List.of(chat.teacherId(), chat.studentId()),
+                  new JsonObject().put("type", "chat.message").mergeIn(message.toJson()));
+              return new JsonObject().put("seq", message.seq());
+            }));
+  }
+
+  private Future<JsonObject> end(Message<Object> m) {
+    Caller caller = Caller.of(m);
+    String chatId = Json.requiredString(Json.body(m.body()), "chatId");
+    return store.state(chatId)
+        .compose(state -> {
+          if (state == null) return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such chat"));
+          if (!state.chat().teacherId().equals(caller.userId())) {
+            return Future.failedFuture(Failure.of(Failure.FORBIDDEN, "only the chat's teacher can end it"));
+          }
+          return store.end(chatId, caller.userId(), ChatState.ENDED);
+        })
+        .compose(ended -> releaseSlot(ended).map(ended))
+        .map(ended -> {
+          pushEnded(ended);
+          return new JsonObject();
+        });
+  }
+
+  private Future<Void> releaseSlot(ChatState ended) {
+    return vertx.eventBus()
+        .request(RosterAddresses.RELEASE, new JsonObject().put("chatId", ended.chat().chatId()),
+            new DeliveryOptions().setSendTimeout(config.requestTimeout().toMillis()))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          // the chat has ended in the store; a lost release is repaired when the roster restarts
+          LOG.warn("roster did not release chat {}: {}", ended.chat().chatId(), e.toString());
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<JsonObject> history(Message<Object> m) {
+    Caller caller = Caller.of(m);
+    JsonObject body = Json.body(m.body());
+    String chatId = Json.requiredString(body, "chatId");
+    long afterSeq = Json.optionalLong(body, "afterSeq", 0);
+    if (afterSeq < 0) throw Failure.of(Failure.BAD_REQUEST, "afterSeq must not be negative");
+    return readable(chatId, caller, true)
+        .compose(state -> store.history(chatId, afterSeq))
+        .map(History::toJson);
+  }
+
+  /** The chat's state when the caller may use it: a participant, or an admin when reading. */
+  private Future<ChatState> readable(String chatId, Caller caller, boolean adminMayRead) {
+    return store.state(chatId).compose(state -> {
+      if (state == null) return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such chat"));
+      boolean allowed = state.chat().hasParticipant(caller.userId()) || (adminMayRead && caller.is(Role.ADMIN));
+      if (!allowed) return Future.failedFuture(Failure.of(Failure.FORBIDDEN, "not a participant of this chat"));
+      return Future.succeededFuture(state);
+    });
+  }
+
+  private Future<JsonObject> open(Message<Object> m) {
+    JsonObject body = Json.body(m.body());
+    Chat chat = new Chat(UUID.randomUUID().toString(), Json.requiredString(body, "teacherId"),
+        Json.requiredString(body, "studentId"), System.currentTimeMillis());
+    return store.create(chat).map(v -> {
+      Push.toUsers(vertx.eventBus(), List.of(chat.teacherId(), chat.studentId()),
+          new JsonObject().put("type", "chat.started").put("chat", chat.toJson()));
+      return chat.toJson();
+    });
+  }
+
+  private Future<JsonObject> close(Message<Object> m) {
+    JsonObject body = Json.body(m.body());
+    return store.end(Json.requiredString(body, "chatId"), Json.requiredString(body, "by"), ChatState.LEFT)
+        .map(ended -> {
+          pushEnded(ended);
+          return ended.toJson();
+        });
+  }
+
+  private Future<JsonObject> states(Message<Object> m) {
+    JsonArray ids = Json.body(m.body()).getJsonArray("chatIds", new JsonArray());
+    List<String> chatIds = new ArrayList<>();
+    ids.forEach(id -> chatIds.add(String.valueOf(id)));
+    return store.states(chatIds).map(list -> {
+      JsonArray out = new JsonArray();
+      list.forEach(s -> out.add(s.toJson()));
+      return new JsonObject().put("chats", out);
+    });
+  }
+
+  private void pushEnded(ChatState ended) {
+    Chat chat = ended.chat();
+    Push.toUsers(vertx.eventBus(), List.of(chat.teacherId(), chat.studentId()), new JsonObject()
+        .put("type", "chat.ended").put("chatId", chat.chatId()).put("by", ended.endedBy()).put("reason", ended.reason()));
+  }
+}

@@ -1,0 +1,62 @@
+package io.officehours.config;
+
+import java.time.Duration;
+
+/**
+ * Every setting of a node, read once at start-up (CLI flags over {@code OFFICEHOURS_*} environment
+ * variables over the {@code --config} file over defaults) and handed to each verticle.
+ *
+ * @param nodeId            name of this node in logs and presence metas
+ * @param host              interface the HTTP server binds to
+ * @param port              HTTP port; 0 picks a free one (tests)
+ * @param dev               dev mode: {@code POST /api/token} hands out tokens to anyone
+ * @param jwtSecret         HS256 key that signs and verifies tokens
+ * @param tokenTtl          lifetime of dev tokens
+ * @param pingTimeout       a socket silent this long is closed
+ * @param requestTimeout    how long the gateway waits for a service before answering 503
+ * @param grace             how long a user whose last connection closed keeps its queue place and chats
+ * @param maxTextLength     longest chat message, in characters (413 above)
+ * @param maxFrameBytes     largest client frame, in bytes (refused above)
+ * @param maxAddressLength  longest address a frame may name
+ * @param maxRegistrations  registrations one socket may hold at once
+ * @param rateBurst         frames a socket may send in a burst before 429
+ * @param ratePerSecond     sustained frames per second a socket may send
+ * @param capacity          open chats a teacher may hold
+ * @param gatewayInstances  gateway verticle instances (one per core by default)
+ * @param logLevel          root log level
+ */
+public record Config(
+    String nodeId,
+    String host,
+    int port,
+    boolean dev,
+    String jwtSecret,
+    Duration tokenTtl,
+    Duration pingTimeout,
+    Duration requestTimeout,
+    Duration grace,
+    int maxTextLength,
+    int maxFrameBytes,
+    int maxAddressLength,
+    int maxRegistrations,
+    int rateBurst,
+    int ratePerSecond,
+    int capacity,
+    int gatewayInstances,
+    String logLevel) {
+
+  public static final String DEV_SECRET = "office-hours-dev-secret-not-for-production";
+
+  public Config {
+    if (jwtSecret == null || jwtSecret.isBlank()) {
+      throw new IllegalArgumentException(
+          "no JWT secret: pass --jwt-secret or set OFFICEHOURS_JWT_SECRET (dev mode uses a built-in one)");
+    }
+    if (!dev && DEV_SECRET.equals(jwtSecret)) {
+      throw new IllegalArgumentException("the built-in dev JWT secret is refused with --no-dev");
+    }
+    if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+    if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1");
+    if (gatewayInstances < 1) throw new IllegalArgumentException("gateway instances must be at least 1");
+  }
+}

@@ -1,0 +1,164 @@
+package io.officehours.config;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line of a node. Each option can also come from the environment variable
+ * {@code OFFICEHOURS_<NAME>} (for {@code --jwt-secret}: {@code OFFICEHOURS_JWT_SECRET}) or from the
+ * JSON file named by {@code --config} (key {@code "jwt-secret"}); the command line wins over the
+ * environment, which wins over the file.
+ */
+@Command(name = "officehours", mixinStandardHelpOptions = true, version = "officehours 0.1.0",
+    description = "Runs one Office Hours node: the live-tutoring chat server.",
+    sortOptions = false)
+public final class ServerCommand implements Callable<Config> {
+
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON file of settings (keys: option names)")
+  Path configFile;
+
+  @Option(names = "--node-id", description = "Name of this node in logs and presence (default: node-<port>)")
+  String nodeId;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to bind (default: ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", description = "HTTP port, 0 for any free one (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--dev", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Dev mode: POST /api/token issues tokens (default: ${DEFAULT-VALUE})")
+  boolean dev;
+
+  @Option(names = "--jwt-secret", description = "HS256 key for tokens (dev mode has a built-in one)")
+  String jwtSecret;
+
+  @Option(names = "--token-ttl", defaultValue = "12h", converter = DurationConverter.class,
+      description = "Lifetime of dev tokens (default: ${DEFAULT-VALUE})")
+  Duration tokenTtl;
+
+  @Option(names = "--ping-timeout", defaultValue = "60s", converter = DurationConverter.class,
+      description = "Close a socket silent this long (default: ${DEFAULT-VALUE})")
+  Duration pingTimeout;
+
+  @Option(names = "--request-timeout", defaultValue = "5s", converter = DurationConverter.class,
+      description = "Answer 503 when a service takes longer (default: ${DEFAULT-VALUE})")
+  Duration requestTimeout;
+
+  @Option(names = "--grace", defaultValue = "0s", converter = DurationConverter.class,
+      description = "Keep a disconnected user's queue place and chats this long (default: ${DEFAULT-VALUE})")
+  Duration grace;
+
+  @Option(names = "--max-text", defaultValue = "4000", description = "Longest chat message in characters (default: ${DEFAULT-VALUE})")
+  int maxTextLength;
+
+  @Option(names = "--max-frame", defaultValue = "65536", description = "Largest client frame in bytes (default: ${DEFAULT-VALUE})")
+  int maxFrameBytes;
+
+  @Option(names = "--max-address", defaultValue = "256", description = "Longest address in a frame (default: ${DEFAULT-VALUE})")
+  int maxAddressLength;
+
+  @Option(names = "--max-registrations", defaultValue = "32", description = "Registrations per socket (default: ${DEFAULT-VALUE})")
+  int maxRegistrations;
+
+  @Option(names = "--rate-burst", defaultValue = "200", description = "Frames a socket may send in a burst (default: ${DEFAULT-VALUE})")
+  int rateBurst;
+
+  @Option(names = "--rate", defaultValue = "100", description = "Sustained frames per second per socket (default: ${DEFAULT-VALUE})")
+  int ratePerSecond;
+
+  @Option(names = "--capacity", defaultValue = "5", description = "Open chats per teacher (default: ${DEFAULT-VALUE})")
+  int capacity;
+
+  @Option(names = "--gateways", description = "Gateway verticle instances (default: one per core)")
+  Integer gatewayInstances;
+
+  @Option(names = "--log-level", defaultValue = "info", description = "Root log level (default: ${DEFAULT-VALUE})")
+  String logLevel;
+
+  @Override
+  public Config call() {
+    return new Config(
+        nodeId != null ? nodeId : "node-" + port,
+        host, port, dev,
+        jwtSecret != null ? jwtSecret : (dev ? Config.DEV_SECRET : null),
+        tokenTtl, pingTimeout, requestTimeout, grace,
+        maxTextLength, maxFrameBytes, maxAddressLength, maxRegistrations, rateBurst, ratePerSecond,
+        capacity,
+        gatewayInstances != null ? gatewayInstances : Runtime.getRuntime().availableProcessors(),
+        logLevel);
+  }
+
+  /**
+   * Parses a command line (with the environment given) into a config; throws
+   * {@link CommandLine.ParameterException} with a readable message on bad input.
+   */
+  public static Config parse(Map<String, String> env, String... args) {
+    ServerCommand command = new ServerCommand();
+    CommandLine cli = commandLine(command, env, args);
+    cli.parseArgs(args);
+    return command.call();
+  }
+
+  public static CommandLine commandLine(ServerCommand command, Map<String, String> env, String... args) {
+    CommandLine cli = new CommandLine(command);
+    cli.setDefaultValueProvider(new EnvAndFileDefaults(env, fileSettings(env, args)));
+    return cli;
+  }
+
+  private static JsonObject fileSettings(Map<String, String> env, String... args) {
+    String path = env.get("OFFICEHOURS_CONFIG");
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) path = args[i + 1];
+      else if (args[i].startsWith("--config=")) path = args[i].substring("--config=".length());
+    }
+    if (path == null) return new JsonObject();
+    try {
+      return new JsonObject(Files.readString(Path.of(path)));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Environment first, then the config file; picocli falls back to the annotation's default. */
+  private record EnvAndFileDefaults(Map<String, String> env, JsonObject file)
+      implements CommandLine.IDefaultValueProvider {
+    @Override
+    public String defaultValue(ArgSpec argSpec) {
+      if (!(argSpec instanceof OptionSpec option)) return null;
+      String key = option.longestName().replaceFirst("^--", "");
+      String fromEnv = env.get("OFFICEHOURS_" + key.replace('-', '_').toUpperCase(Locale.ROOT));
+      if (fromEnv != null) return fromEnv;
+      Object fromFile = file.getValue(key);
+      return fromFile != null ? String.valueOf(fromFile) : option.defaultValue();
+    }
+  }
+
+  /** Reads {@code 500ms}, {@code 60s}, {@code 10m}, {@code 12h}, or ISO-8601 ({@code PT1M}). */
+  public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      if (v.startsWith("pt")) return Duration.parse(v.toUpperCase(Locale.ROOT));
+      if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      long amount = Long.parseLong(v.substring(0, v.length() - 1));
+      return switch (v.charAt(v.length() - 1)) {
+        case 's' -> Duration.ofSeconds(amount);
+        case 'm' -> Duration.ofMinutes(amount);
+        case 'h' -> Duration.ofHours(amount);
+        default -> throw new CommandLine.TypeConversionException("not a duration: " + value);
+      };
+    }
+  }
+}

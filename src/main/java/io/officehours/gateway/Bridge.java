@@ -1,0 +1,132 @@
+package io.officehours.gateway;
+
+import io.officehours.config.Config;
+import io.officehours.presence.PresenceAddresses;
+import io.officehours.status.StatusAddresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bridge of one gateway instance: its sockets and what each registered. Pushes arrive on a
+ * handful of local consumers per instance (user deliveries, status, presence) and are written to
+ * the registered sockets from this map, so a socket costs no event-bus consumer of its own and
+ * connecting or leaving touches no shared structure.
+ */
+final class Bridge {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+  /** Unique within the JVM; the node id makes refs unique in a cluster. */
+  private static final AtomicLong REFS = new AtomicLong();
+
+  private final Vertx vertx;
+  private final Config config;
+  private final Set<BridgeConnection> connections = new HashSet<>();
+  private final Map<String, Set<BridgeConnection>> subscribers = new HashMap<>();
+  private long reaper = -1;
+
+  Bridge(Vertx vertx, Config config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  Future<Void> start() {
+    EventBus bus = vertx.eventBus();
+    long every = Math.max(100, Math.min(5000, config.pingTimeout().toMillis() / 4));
+    reaper = vertx.setPeriodic(every, t -> reapSilent());
+    return Future.all(List.of(
+        bus.<JsonObject>localConsumer(GatewayAddresses.DELIVER, m -> deliver(m.body())).completion(),
+        bus.<JsonObject>localConsumer(StatusAddresses.TOPIC, m -> fanOut(StatusAddresses.TOPIC, m.body())).completion(),
+        bus.<JsonObject>localConsumer(PresenceAddresses.TOPIC, m -> fanOut(PresenceAddresses.TOPIC, m.body())).completion()))
+        .mapEmpty();
+  }
+
+  void stop() {
+    vertx.cancelTimer(reaper);
+    for (BridgeConnection c : new ArrayList<>(connections)) c.close((short) 1001, "node shutting down");
+  }
+
+  Config config() {
+    return config;
+  }
+
+  EventBus bus() {
+    return vertx.eventBus();
+  }
+
+  long now() {
+    return System.currentTimeMillis();
+  }
+
+  int connectionCount() {
+    return connections.size();
+  }
+
+  /** Adopts an authenticated socket and tells presence about it. */
+  BridgeConnection open(ClientSocket socket, Identity identity) {
+    String ref = config.nodeId() + "-" + Long.toString(REFS.incrementAndGet(), 36);
+    BridgeConnection connection = new BridgeConnection(this, socket, identity, ref, now());
+    connections.add(connection);
+    bus().send(PresenceAddresses.CONNECTED, new JsonObject()
+        .put("userId", identity.userId()).put("role", identity.role().wire()).put("ref", ref));
+    LOG.debug("connection {} opened by {} ({})", ref, identity.userId(), identity.role().wire());
+    return connection;
+  }
+
+  void forget(BridgeConnection connection) {
+    connections.remove(connection);
+    LOG.debug("connection {} of {} closed", connection.ref(), connection.identity().userId());
+  }
+
+  void subscribe(String address, BridgeConnection connection) {
+    subscribers.computeIfAbsent(address, a -> new HashSet<>(2)).add(connection);
+  }
+
+  void unsubscribe(String address, BridgeConnection connection) {
+    Set<BridgeConnection> set = subscribers.get(address);
+    if (set != null && set.remove(connection) && set.isEmpty()) subscribers.remove(address);
+  }
+
+  private void deliver(JsonObject delivery) {
+    JsonArray users = delivery.getJsonArray("users");
+    String body = delivery.getJsonObject("body").encode();
+    for (int i = 0; i < users.size(); i++) {
+      String address = GatewayAddresses.inbox(users.getString(i));
+      Set<BridgeConnection> set = subscribers.get(address);
+      if (set == null) continue;
+      String frame = Frames.rec(address, body);
+      for (BridgeConnection c : List.copyOf(set)) c.write(frame);
+    }
+  }
+
+  private void fanOut(String address, JsonObject body) {
+    Set<BridgeConnection> set = subscribers.get(address);
+    if (set == null) return;
+    String frame = Frames.rec(address, body);
+    for (BridgeConnection c : List.copyOf(set)) c.write(frame);
+  }
+
+  /** Closes the sockets that sent nothing (not even a ping) for the ping timeout. */
+  private void reapSilent() {
+    long deadline = now() - config.pingTimeout().toMillis();
+    List<BridgeConnection> silent = new ArrayList<>();
+    for (BridgeConnection c : connections) {
+      if (c.lastSeen() < deadline) silent.add(c);
+    }
+    for (BridgeConnection c : silent) {
+      LOG.debug("connection {} silent for {}: closing", c.ref(), config.pingTimeout());
+      c.close((short) 1001, "ping timeout");
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package io.officehours.gateway;
+
+import io.officehours.common.Caller;
+import io.officehours.common.Failure;
+import io.officehours.config.Config;
+import io.officehours.presence.PresenceAddresses;
+import io.officehours.status.StatusAddresses;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One client socket of the bridge, on any transport. Every frame the client sends passes here and
+ * only here: size, UTF-8, JSON shape, rate limit, the address policy, and then the request goes to
+ * its service with the caller's identity in headers (never from the body). Anything wrong is
+ * answered with an {@code err} frame and changes nothing; the socket stays usable.
+ *
+ * <p>Closing, whether the client left, the ping timeout reaped it or the node refused it, goes
+ * through {@link #closed()} once: its registrations are dropped and presence is told.
+ */
+final class BridgeConnection {
+
+  private final Bridge bridge;
+  private final ClientSocket socket;
+  private final Identity identity;
+  private final Caller caller;
+  private final Set<String> registrations = new HashSet<>(4);
+  private final RateLimiter limiter;
+  private long lastSeen;
+  private boolean closed;
+
+  BridgeConnection(Bridge bridge, ClientSocket socket, Identity identity, String ref, long now) {
+    this.bridge = bridge;
+    this.socket = socket;
+    this.identity = identity;
+    this.caller = new Caller(identity.userId(), identity.role(), ref);
+    Config config = bridge.config();
+    this.limiter = new RateLimiter(config.rateBurst(), config.ratePerSecond(), now);
+    this.lastSeen = now;
+  }
+
+  Identity identity() {
+    return identity;
+  }
+
+  String ref() {
+    return caller.connectionRef();
+  }
+
+  long lastSeen() {
+    return lastSeen;
+  }
+
+  /** A frame that came as bytes (binary WebSocket frame, SockJS message): it must be valid UTF-8. */
+  void onBytes(Buffer data) {
+    if (closed) return;
+    if (data.length() > bridge.config().maxFrameBytes()) {
+      tooLarge();
+      return;
+    }
+    try {
+      onText(StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(data.getBytes())).toString());
+    } catch (CharacterCodingException e) {
+      lastSeen = bridge.now();
+      write(Frames.err(null, Failure.BAD_REQUEST, "frame is not valid UTF-8"));
+    }
+  }
+
+  void onText(String text) {
+    if (closed) return;
+    lastSeen = bridge.now();
+    if (text.length() > bridge.config().maxFrameBytes()) {
+      tooLarge();
+      return;
+    }
+    JsonObject frame;
+    try {
+      Object parsed = Json.decodeValue(text);
+      if (!(parsed instanceof JsonObject object)) {
+        write(Frames.err(null, Failure.BAD_REQUEST, "frame must be a JSON object"));
+        return;
+      }
+      frame = object;
+    } catch (DecodeException e) {
+      write(Frames.err(null, Failure.BAD_REQUEST, "frame is not valid JSON"));
+      return;
+    }
+    Object type = frame.getValue("type");
+    if (!limiter.tryAcquire(lastSeen)) {
+      write(Frames.err(replyAddressOrNull(frame), Failure.TOO_MANY, "too many frames: slow down"));
+      return;
+    }
+    if (!(type instanceof String)) {
+      write(Frames.err(null, Failure.BAD_REQUEST, "frame needs a string 'type'"));
+      return;
+    }
+    switch ((String) type) {
+      case "ping" -> { }
+      case "send" -> send(frame);
+      case "publish" -> publish(frame);
+      case "register" -> register(frame);
+      case "unregister" -> unregister(frame);
+      default -> write(Frames.err(null, Failure.BAD_REQUEST, "unknown frame type"));
+    }
+  }
+
+  private void tooLarge() {
+    write(Frames.err(null, Failure.TOO_LARGE, "frame larger than " + bridge.config().maxFrameBytes() + " bytes"));
+  }
+
+  private void send(JsonObject frame) {
+    String replyAddress = optionalAddress(frame, "replyAddress");
+    if (replyAddress == INVALID) return;
+    String address = requiredAddress(frame, replyAddress);
+    if (address == null) return;
+    Object body = frame.getValue("body");
+    if (body != null && !(body instanceof JsonObject)) {
+      write(Frames.err(replyAddress, Failure.BAD_REQUEST, "body must be a JSON object"));
+      return;
+    }
+    if (!BridgePolicy.maySend(address)) {
+      write(Frames.err(replyAddress, Failure.FORBIDDEN, "access denied: " + address));
+      return;
+    }
+    EventBus bus = bridge.bus();
+    DeliveryOptions options = caller.toDeliveryOptions(bridge.config().requestTimeout().toMillis());
+    bus.<JsonObject>request(address, body == null ? new JsonObject() : body, options).onComplete(ar -> {
+      if (ar.succeeded()) {
+        if (replyAddress != null) write(Frames.rec(replyAddress, ar.result().body()));
+      } else {
+        write(Frames.err(replyAddress, Failure.codeOf(ar.cause()), Failure.messageOf(ar.cause())));
+      }
+    });
+  }
+
+  private void publish(JsonObject frame) {
+    String address = requiredAddress(frame, null);
+    if (address != null) write(Frames.err(address, Failure.FORBIDDEN, "clients may not publish: " + address));
+  }
+
+  private void register(JsonObject frame) {
+    String address = requiredAddress(frame, null);
+    if (address == null || registrations.contains(address)) return;
+    String refusal = BridgePolicy.registerRefusal(identity, address);
+    if (refusal != null) {
+      write(Frames.err(address, Failure.FORBIDDEN, refusal));
+      return;
+    }
+    if (registrations.size() >= bridge.config().maxRegistrations()) {
+      write(Frames.err(address, Failure.TOO_MANY, "too many registrations on one socket"));
+      return;
+    }
+    registrations.add(address);
+    String snapshotAddress = switch (address) {
+      case StatusAddresses.TOPIC -> StatusAddresses.CURRENT;
+      case PresenceAddresses.TOPIC -> PresenceAddresses.SNAPSHOT;
+      default -> null;
+    };
+    if (snapshotAddress == null) {
+      bridge.subscribe(address, this);
+      return;
+    }
+    // the snapshot and the topic's pushes come from the same verticle in order, so subscribing on
+    // the snapshot's reply misses no push and repeats none
+    bridge.bus().<JsonObject>request(snapshotAddress, new JsonObject(),
+            new DeliveryOptions().setSendTimeout(bridge.config().requestTimeout().toMillis()))
+        .map(Message::body)
+        .onComplete(ar -> {
+          if (closed || !registrations.contains(address)) return;
+          if (ar.failed()) {
+            registrations.remove(address);
+            write(Frames.err(address, Failure.UNAVAILABLE, "cannot subscribe right now: " + Failure.messageOf(ar.cause())));
+            return;
+          }
+          write(Frames.rec(address, ar.result()));
+          bridge.subscribe(address, this);
+        });
+  }
+
+  private void unregister(JsonObject frame) {
+    String address = requiredAddress(frame, null);
+    if (address != null && registrations.remove(address)) bridge.unsubscribe(address, this);
+  }
+
+  private static final String INVALID = new String("invalid");
+
+  /** The frame's optional address field, null when absent, or INVALID after answering 400. */
+  private String optionalAddress(JsonObject frame, String field) {
+    Object v = frame.getValue(field);
+    if (v == null) return null;
+    if (!(v instanceof String s) || s.isEmpty() || s.length() > bridge.config().maxAddressLength()) {
+      write(Frames.err(null, Failure.BAD_REQUEST, "'" + field + "' must be a string of 1 to "
+          + bridge.config().maxAddressLength() + " characters"));
+      return INVALID;
+    }
+    return s;
+  }
+
+  private String requiredAddress(JsonObject frame, String replyAddress) {
+    Object v = frame.getValue("address");
+    if (!(v instanceof String s) || s.isEmpty() || s.length() > bridge.config().maxAddressLength()) {
+      write(Frames.err(replyAddress, Failure.BAD_REQUEST, "'address' must be a string of 1 to "
+          + bridge.config().maxAddressLength() + " characters"));
+      return null;
+    }
+    return s;
+  }
+
+  private String replyAddressOrNull(JsonObject frame) {
+    Object v = frame.getValue("replyAddress");
+    return v instanceof String s && s.length() <= bridge.config().maxAddressLength() ? s : null;
+  }
+
+  /** Writes a frame; a client that stopped reading while pushes pile up is dropped, not buffered forever. */
+  void write(String frame) {
+    if (closed) return;
+    if (socket.writeQueueFull()) {
+      close((short) 1008, "slow consumer");
+      return;
+    }
+    socket.write(frame);
+  }
+
+  void close(short code, String reason) {
+    if (closed) return;
+    socket.close(code, reason);
+    closed();
+  }
+
+  /** The one cleanup path, from the transport's close and from {@link #close}. */
+  void closed() {
+    if (closed) return;
+    closed = true;
+    for (String address : registrations) bridge.unsubscribe(address, this);
+    registrations.clear();
+    bridge.forget(this);
+    bridge.bus().send(PresenceAddresses.DISCONNECTED,
+        new JsonObject().put("userId", identity.userId()).put("ref", ref()));
+  }
+}

@@ -1,0 +1,40 @@
+package io.officehours.gateway;
+
+import io.officehours.chat.ChatAddresses;
+import io.officehours.common.Role;
+import io.officehours.presence.PresenceAddresses;
+import io.officehours.roster.RosterAddresses;
+import io.officehours.status.StatusAddresses;
+import java.util.Set;
+
+/**
+ * Which addresses a client may use, built from each capability's address constants. Requests
+ * are open to every authenticated client here; the service behind an address checks the role
+ * and the chat membership itself, from the caller the gateway attaches, and answers 403 in its own
+ * words. Clients never publish.
+ */
+final class BridgePolicy {
+
+  static final Set<String> REQUESTS = Set.of(
+      RosterAddresses.READY, RosterAddresses.CLAIM, RosterAddresses.ME,
+      ChatAddresses.SEND, ChatAddresses.END, ChatAddresses.HISTORY);
+
+  static final Set<String> STAFF_TOPICS = Set.of(StatusAddresses.TOPIC, PresenceAddresses.TOPIC);
+
+  private BridgePolicy() {}
+
+  static boolean maySend(String address) {
+    return REQUESTS.contains(address);
+  }
+
+  /** Null when allowed, else why not, in plain words. */
+  static String registerRefusal(Identity who, String address) {
+    if (address.startsWith(GatewayAddresses.INBOX_PREFIX)) {
+      return address.equals(GatewayAddresses.inbox(who.userId())) ? null : "you may only register your own inbox";
+    }
+    if (STAFF_TOPICS.contains(address)) {
+      return who.role() == Role.TEACHER || who.role() == Role.ADMIN ? null : "only teachers and admins may register " + address;
+    }
+    return "access denied: " + address;
+  }
+}

@@ -1,0 +1,194 @@
+package io.officehours.gateway;
+
+import io.officehours.common.Failure;
+import io.officehours.common.Role;
+import io.officehours.config.Config;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.ProtocolUpgradeHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of a node: the event-bus bridge on {@code /eventbus} (SockJS, every transport)
+ * and {@code /eventbus/websocket} (raw WebSocket, same frames), {@code POST /api/token} in dev
+ * mode, {@code /health}, and the static web client. One instance runs per core; the instances
+ * share the port and each owns the sockets it accepted.
+ *
+ * <p>Tokens are checked before any socket exists: a request without a valid token gets 401 and
+ * never becomes a connection, so no frame of it is ever processed.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  private static final String IDENTITY = "officehours.identity";
+
+  private final Config config;
+  private TokenService tokens;
+  private Bridge bridge;
+  private HttpServer server;
+
+  public GatewayVerticle(Config config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    tokens = new TokenService(vertx, config);
+    bridge = new Bridge(vertx, config);
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.host())
+        .setMaxWebSocketFrameSize(config.maxFrameBytes())
+        .setMaxWebSocketMessageSize(config.maxFrameBytes()));
+    return bridge.start().compose(v -> server.requestHandler(router()).listen(config.port()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    bridge.stop();
+    return server.close();
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("node", config.nodeId())));
+    if (config.dev()) {
+      router.post("/api/token").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::issueToken);
+    }
+    router.get("/eventbus/websocket").handler((ProtocolUpgradeHandler) this::rawWebSocket);
+    router.route("/eventbus/*").handler(this::guardSockJs);
+    SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions()
+        .setHeartbeatInterval(25_000)
+        // no JSESSIONID: the load balancer routes SockJS sessions by their path, not by cookie
+        .setInsertJSESSIONID(false)
+        .setRegisterWriteHandler(false);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(this::sockJsSocket));
+    router.route().handler(StaticHandler.create("webroot"));
+    return router;
+  }
+
+  private void issueToken(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    if (body == null) {
+      httpError(ctx, 400, "body must be a JSON object {\"userId\", \"role\"}");
+      return;
+    }
+    Object userId = body.getValue("userId");
+    Role role = body.getValue("role") instanceof String r ? Role.parse(r) : null;
+    if (!(userId instanceof String id) || !TokenService.isValidUserId(id)) {
+      httpError(ctx, 400, "userId must be 1 to 64 letters, digits or _ . @ -");
+      return;
+    }
+    if (role == null) {
+      httpError(ctx, 400, "role must be student, teacher or admin");
+      return;
+    }
+    ctx.json(new JsonObject().put("token", tokens.issue(id, role)));
+  }
+
+  private void rawWebSocket(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (!request.canUpgradeToWebSocket()) {
+      httpError(ctx, 400, "expected a WebSocket upgrade");
+      return;
+    }
+    request.pause();
+    tokens.verify(request.getParam("token")).onComplete(ar -> {
+      request.resume();
+      if (ar.failed()) {
+        httpError(ctx, 401, Failure.messageOf(ar.cause()));
+        return;
+      }
+      request.toWebSocket()
+          .onSuccess(ws -> attach(ws, ar.result()))
+          .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
+    });
+  }
+
+  private void attach(ServerWebSocket ws, Identity identity) {
+    ws.setWriteQueueMaxSize(1024 * 1024);
+    BridgeConnection connection = bridge.open(ClientSocket.of(ws), identity);
+    ws.textMessageHandler(connection::onText);
+    ws.binaryMessageHandler(connection::onBytes);
+    ws.exceptionHandler(e -> LOG.debug("socket {}: {}", connection.ref(), e.toString()));
+    ws.closeHandler(v -> connection.closed());
+  }
+
+  /**
+   * Every SockJS request that carries a session (any transport, and each xhr poll or send) must
+   * carry a valid token; {@code info} and the iframe page carry no frames and need none. Sends
+   * larger than a frame may be are refused before their body is read.
+   */
+  private void guardSockJs(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String[] parts = ctx.pathParam("*") == null ? new String[0] : ctx.pathParam("*").split("/");
+    if (parts.length < 3) {
+      ctx.next();
+      return;
+    }
+    if (request.method() == HttpMethod.POST && parts[2].endsWith("_send")) {
+      String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+      // a SockJS send wraps frames in a JSON array of strings: allow for the quoting
+      if (length == null || parseLength(length) > 2L * config.maxFrameBytes()) {
+        httpError(ctx, 413, "send body missing a Content-Length or larger than " + 2 * config.maxFrameBytes() + " bytes");
+        return;
+      }
+    }
+    request.pause();
+    tokens.verify(request.getParam("token")).onComplete(ar -> {
+      request.resume();
+      if (ar.failed()) {
+        httpError(ctx, 401, Failure.messageOf(ar.cause()));
+        return;
+      }
+      ctx.put(IDENTITY, ar.result());
+      ctx.next();
+    });
+  }
+
+  private static long parseLength(String header) {
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private void sockJsSocket(SockJSSocket sock) {
+    Identity identity = sock.routingContext() == null ? null : sock.routingContext().get(IDENTITY);
+    if (identity == null) {
+      sock.close(4401, "not authenticated");
+      return;
+    }
+    BridgeConnection connection = bridge.open(ClientSocket.of(sock), identity);
+    sock.handler(connection::onBytes);
+    sock.exceptionHandler(e -> LOG.debug("socket {}: {}", connection.ref(), e.toString()));
+    sock.endHandler(v -> connection.closed());
+    sock.closeHandler(v -> connection.closed());
+  }
+
+  private static void httpError(RoutingContext ctx, int status, String message) {
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("error", message).put("status", status).encode());
+  }
+}

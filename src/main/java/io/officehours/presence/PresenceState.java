@@ -1,0 +1,83 @@
+package io.officehours.presence;
+
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Who is online: users, each with one {@link Meta} per connection, keyed by the connection's ref.
+ * Pure state with no I/O: every change returns the {@link PresenceDiff} it caused, and the
+ * verticle around it decides when to push. A user with two tabs is one user with two metas, and
+ * stays online until its last meta leaves.
+ */
+public final class PresenceState {
+
+  private final Map<String, LinkedHashMap<String, Meta>> users = new HashMap<>();
+  private final Map<String, Integer> usersByRole = new HashMap<>();
+  private long version;
+
+  /** Tracks a connection; a connection tracked already is refused (an empty diff). */
+  public PresenceDiff join(String userId, String connectionRef, Meta meta) {
+    PresenceDiff diff = new PresenceDiff();
+    LinkedHashMap<String, Meta> metas = users.computeIfAbsent(userId, u -> new LinkedHashMap<>());
+    if (metas.containsKey(connectionRef)) return diff;
+    if (metas.isEmpty()) usersByRole.merge(meta.role(), 1, Integer::sum);
+    metas.put(connectionRef, meta);
+    diff.join(userId, meta);
+    return diff;
+  }
+
+  /** Untracks a connection; an unknown one changes nothing (an empty diff). */
+  public PresenceDiff leave(String userId, String connectionRef) {
+    PresenceDiff diff = new PresenceDiff();
+    LinkedHashMap<String, Meta> metas = users.get(userId);
+    if (metas == null) return diff;
+    Meta gone = metas.remove(connectionRef);
+    if (gone == null) return diff;
+    if (metas.isEmpty()) {
+      users.remove(userId);
+      usersByRole.computeIfPresent(gone.role(), (r, n) -> n > 1 ? n - 1 : null);
+    }
+    diff.leave(userId, gone);
+    return diff;
+  }
+
+  /** Sets the status of every meta of a user: each changed meta leaves and joins again with a new ref. */
+  public PresenceDiff update(String userId, String status) {
+    PresenceDiff diff = new PresenceDiff();
+    LinkedHashMap<String, Meta> metas = users.get(userId);
+    if (metas == null) return diff;
+    for (Map.Entry<String, Meta> e : metas.entrySet()) {
+      Meta old = e.getValue();
+      if (old.status().equals(status)) continue;
+      Meta updated = old.withStatus(status, e.getKey() + "." + (++version));
+      e.setValue(updated);
+      diff.leave(userId, old);
+      diff.join(userId, updated);
+    }
+    return diff;
+  }
+
+  public boolean isOnline(String userId) {
+    return users.containsKey(userId);
+  }
+
+  /** Online users with this role (a user with several connections counts once). */
+  public int count(String role) {
+    return usersByRole.getOrDefault(role, 0);
+  }
+
+  public int metaCount() {
+    int n = 0;
+    for (Map<String, Meta> metas : users.values()) n += metas.size();
+    return n;
+  }
+
+  /** The contract's {@code presences} object: {@code {userId: {"metas": [...]}}}. */
+  public JsonObject list() {
+    Map<String, Iterable<Meta>> view = new LinkedHashMap<>();
+    users.forEach((u, metas) -> view.put(u, metas.values()));
+    return PresenceDiff.byUser(view);
+  }
+}

@@ -1,0 +1,111 @@
+package io.officehours.store;
+
+import io.officehours.chat.Chat;
+import io.officehours.chat.ChatMessage;
+import io.officehours.chat.ChatState;
+import io.officehours.chat.History;
+import io.officehours.common.Failure;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embedded default store: chats in the heap of one node. Nothing survives a restart. Ended
+ * chats are kept for reading until {@code retainEnded} newer ones have ended, so a long-running
+ * node does not grow without bound.
+ *
+ * <p>Not thread-safe: it belongs to the one chat verticle that uses it.
+ */
+public final class InMemoryChatStore implements ChatStore {
+
+  private final Map<String, Entry> chats = new HashMap<>();
+  private final LinkedHashMap<String, Boolean> endedOrder = new LinkedHashMap<>();
+  private final int retainEnded;
+
+  public InMemoryChatStore(int retainEnded) {
+    this.retainEnded = retainEnded;
+  }
+
+  private static final class Entry {
+    ChatState state;
+    final List<ChatMessage> log = new ArrayList<>();
+
+    Entry(ChatState state) {
+      this.state = state;
+    }
+  }
+
+  @Override
+  public Future<Void> create(Chat chat) {
+    if (chats.containsKey(chat.chatId())) {
+      return Future.failedFuture(Failure.of(Failure.CONFLICT, "chat exists already"));
+    }
+    chats.put(chat.chatId(), new Entry(ChatState.opened(chat)));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<ChatState> state(String chatId) {
+    Entry e = chats.get(chatId);
+    return Future.succeededFuture(e == null ? null : e.state);
+  }
+
+  @Override
+  public Future<List<ChatState>> states(Collection<String> chatIds) {
+    List<ChatState> out = new ArrayList<>();
+    for (String id : chatIds) {
+      Entry e = chats.get(id);
+      if (e != null) out.add(e.state);
+    }
+    return Future.succeededFuture(out);
+  }
+
+  @Override
+  public Future<ChatMessage> append(String chatId, String from, String text, long ts) {
+    Entry e = chats.get(chatId);
+    if (e == null) return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such chat"));
+    if (!e.state.open()) return Future.failedFuture(Failure.of(Failure.CONFLICT, "the chat has ended"));
+    ChatMessage message = new ChatMessage(chatId, e.state.lastSeq() + 1, from, text, ts);
+    e.log.add(message);
+    e.state = e.state.withLastSeq(message.seq());
+    return Future.succeededFuture(message);
+  }
+
+  @Override
+  public Future<ChatState> end(String chatId, String by, String reason) {
+    Entry e = chats.get(chatId);
+    if (e == null) return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such chat"));
+    if (!e.state.open()) return Future.failedFuture(Failure.of(Failure.CONFLICT, "the chat has ended already"));
+    e.state = e.state.ended(by, reason);
+    endedOrder.put(chatId, Boolean.TRUE);
+    evictOldEnded();
+    return Future.succeededFuture(e.state);
+  }
+
+  private void evictOldEnded() {
+    Iterator<String> oldest = endedOrder.keySet().iterator();
+    while (endedOrder.size() > retainEnded && oldest.hasNext()) {
+      chats.remove(oldest.next());
+      oldest.remove();
+    }
+  }
+
+  @Override
+  public Future<History> history(String chatId, long afterSeq) {
+    Entry e = chats.get(chatId);
+    if (e == null) return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such chat"));
+    // seq n sits at index n-1: the log has no gaps
+    int from = (int) Math.min(Math.max(afterSeq, 0), e.log.size());
+    return Future.succeededFuture(new History(List.copyOf(e.log.subList(from, e.log.size())), true, e.state));
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

@@ -22,14 +22,17 @@ public final class Node {
 
   private Node() {}
 
-  public static Future<Void> deploy(Vertx vertx, Config config) {
+  /** The deployment ids of a node's verticles, for an orderly (or, in tests, a selective) undeploy. */
+  public record Deployment(String status, String presence, String roster, String chat, String gateway) {}
+
+  public static Future<Deployment> deploy(Vertx vertx, Config config) {
     ChatStore store = new InMemoryChatStore(RETAINED_ENDED_CHATS);
     return vertx.deployVerticle(new StatusVerticle())
-        .compose(id -> vertx.deployVerticle(new PresenceVerticle(config)))
-        .compose(id -> vertx.deployVerticle(new RosterVerticle(config)))
-        .compose(id -> vertx.deployVerticle(new ChatVerticle(config, store)))
-        .compose(id -> vertx.deployVerticle(() -> new GatewayVerticle(config),
-            new DeploymentOptions().setInstances(config.gatewayInstances())))
-        .mapEmpty();
+        .compose(status -> vertx.deployVerticle(new PresenceVerticle(config))
+            .compose(presence -> vertx.deployVerticle(new RosterVerticle(config))
+                .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store))
+                    .compose(chat -> vertx.deployVerticle(() -> new GatewayVerticle(config),
+                            new DeploymentOptions().setInstances(config.gatewayInstances()))
+                        .map(gateway -> new Deployment(status, presence, roster, chat, gateway))))));
   }
 }

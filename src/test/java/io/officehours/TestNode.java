@@ -31,14 +31,17 @@ public final class TestNode implements AutoCloseable {
 
   public final Vertx vertx;
   public final Config config;
+  /** Ids of the node's verticles: a test can undeploy one to see the others cope. */
+  public final Node.Deployment deployment;
   public final int port;
   public final HttpClient http;
   private static final java.net.http.HttpClient JDK_HTTP = java.net.http.HttpClient.newHttpClient();
   public final WebSocketClient ws;
   private final List<BridgeClient> clients = new ArrayList<>();
 
-  private TestNode(Vertx vertx, Config config) {
+  private TestNode(Vertx vertx, Config config, Node.Deployment deployment) {
     this.vertx = vertx;
+    this.deployment = deployment;
     this.config = config;
     this.port = config.port();
     this.http = vertx.createHttpClient();
@@ -54,8 +57,8 @@ public final class TestNode implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--port", String.valueOf(freePort()), "--host", "127.0.0.1"));
     args.addAll(List.of(flags));
     Config config = ServerCommand.parse(Map.of(), args.toArray(String[]::new));
-    await(Node.deploy(vertx, config));
-    return new TestNode(vertx, config);
+    Node.Deployment deployment = await(Node.deploy(vertx, config));
+    return new TestNode(vertx, config, deployment);
   }
 
   public static int freePort() {

@@ -81,6 +81,7 @@ public final class PresenceVerticle extends VerticleBase {
   private void offline(String userId) {
     statusOf.remove(userId);
     String role = roleOf.remove(userId);
+    LOG.info("{} {} is offline", role, userId);
     vertx.eventBus().publish(RosterAddresses.USER_OFFLINE, new JsonObject().put("userId", userId).put("role", role));
   }
 

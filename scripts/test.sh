@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what is missing first (as root, from Debian and Maven Central).
+# Usage: scripts/test.sh [extra maven args, e.g. -Dtest=TutoringFlowTest]
+source "$(dirname "$0")/common.sh"
+
+need_apt=()
+command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need_apt+=(maven)
+command -v curl >/dev/null || need_apt+=(curl)
+if (( ${#need_apt[@]} )); then
+  if [[ $(id -u) -ne 0 ]]; then echo "missing: ${need_apt[*]} (run as root to install)" >&2; exit 1; fi
+  log "installing ${need_apt[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+
+cd "$ROOT"
+started=$SECONDS
+log "running the test suite"
+mvn -B -ntp verify "$@"
+log "smoke-testing the packaged jar"
+"$ROOT/scripts/smoke.sh"
+log "tests finished in $((SECONDS - started)) s"

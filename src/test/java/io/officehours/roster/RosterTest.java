@@ -1,0 +1,121 @@
+package io.officehours.roster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.officehours.common.Failure;
+import io.vertx.core.eventbus.ReplyException;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Roster: the queue and teacher capacity as plain state")
+class RosterTest {
+
+  private final Roster roster = new Roster(2);
+
+  @Test
+  @DisplayName("students wait in arrival order and ready is idempotent")
+  void fifo() {
+    assertEquals(1, roster.ready("a"));
+    assertEquals(2, roster.ready("b"));
+    assertEquals(1, roster.ready("a"));
+    assertEquals("a", roster.startClaim("t").studentId());
+    assertEquals(1, roster.position("b"));
+    assertNull(roster.position("a"));
+  }
+
+  @Test
+  @DisplayName("pending claims count toward capacity, and the claim past it fails with 409")
+  void capacityCountsPendingClaims() {
+    roster.ready("a");
+    roster.ready("b");
+    roster.ready("c");
+    roster.startClaim("t");
+    roster.startClaim("t");
+    ReplyException e = assertThrows(ReplyException.class, () -> roster.startClaim("t"));
+    assertEquals(Failure.CONFLICT, e.failureCode());
+    assertEquals(1, roster.waiting());
+  }
+
+  @Test
+  @DisplayName("an aborted claim puts the student back at its old place")
+  void abortRestoresPlace() {
+    roster.ready("a");
+    roster.ready("b");
+    Roster.PendingClaim claim = roster.startClaim("t");
+    roster.abort(claim);
+    assertEquals(1, roster.position("a"));
+    assertEquals(2, roster.position("b"));
+  }
+
+  @Test
+  @DisplayName("a released chat frees the teacher's slot and the student's status")
+  void release() {
+    roster.ready("a");
+    Roster.PendingClaim claim = roster.startClaim("t");
+    assertTrue(roster.confirm(claim, "c1"));
+    assertEquals("chatting", roster.status("a"));
+    assertEquals("chatting", roster.status("t"));
+    assertEquals(1, roster.openChats());
+    assertEquals("t", roster.release("c1").teacherId());
+    assertNull(roster.release("c1"));
+    assertEquals("idle", roster.status("a"));
+    assertEquals(0, roster.openChats());
+  }
+
+  @Test
+  @DisplayName("a student in a chat cannot ready again")
+  void readyWhileChatting() {
+    roster.ready("a");
+    roster.confirm(roster.startClaim("t"), "c1");
+    ReplyException e = assertThrows(ReplyException.class, () -> roster.ready("a"));
+    assertEquals(Failure.CONFLICT, e.failureCode());
+  }
+
+  @Test
+  @DisplayName("a departing teacher's chats are returned in start order; requeued students go ahead of waiting ones")
+  void teacherDeparture() {
+    roster.ready("a");
+    roster.ready("b");
+    roster.confirm(roster.startClaim("t"), "c1");
+    roster.confirm(roster.startClaim("t"), "c2");
+    roster.ready("x");
+    Roster.Departure d = roster.depart("t");
+    assertFalse(d.leftQueue());
+    assertEquals(List.of("c1", "c2"), d.chatsToClose().stream().map(Roster.Assignment::chatId).toList());
+    d.chatsToClose().forEach(a -> roster.release(a.chatId()));
+    roster.requeueAtHead(List.of("a", "b"));
+    assertEquals(1, roster.position("a"));
+    assertEquals(2, roster.position("b"));
+    assertEquals(3, roster.position("x"));
+  }
+
+  @Test
+  @DisplayName("a waiting student who departs leaves the queue")
+  void waitingDeparture() {
+    roster.ready("a");
+    roster.ready("b");
+    assertTrue(roster.depart("a").leftQueue());
+    assertEquals(1, roster.position("b"));
+    assertEquals(1, roster.waiting());
+  }
+
+  @Test
+  @DisplayName("a student who departs while being claimed makes the confirm report it, and is not requeued on abort")
+  void departureDuringClaim() {
+    roster.ready("a");
+    roster.ready("b");
+    Roster.PendingClaim first = roster.startClaim("t");
+    roster.depart("a");
+    assertFalse(roster.confirm(first, "c1"), "the chat must be closed as left");
+    Roster.PendingClaim second = roster.startClaim("t2");
+    roster.depart("b");
+    roster.abort(second);
+    assertNull(roster.position("b"));
+    assertEquals(0, roster.waiting());
+  }
+}

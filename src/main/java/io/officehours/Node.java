@@ -8,9 +8,13 @@ import io.officehours.roster.RosterVerticle;
 import io.officehours.status.StatusVerticle;
 import io.officehours.store.ChatStore;
 import io.officehours.store.InMemoryChatStore;
+import io.officehours.roster.LocalRosterStore;
+import io.officehours.roster.RosterStore;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.function.Function;
 
 /**
  * Deploys the verticles of one node on a Vert.x instance, services first and the gateway last, so
@@ -25,11 +29,27 @@ public final class Node {
   /** The deployment ids of a node's verticles, for an orderly (or, in tests, a selective) undeploy. */
   public record Deployment(String status, String presence, String roster, String chat, String gateway) {}
 
+  /**
+   * Where a node keeps its shared state: in its own heap (one node), or in the cluster's
+   * replicated Hazelcast maps.
+   */
+  public record Backends(String nodeId, Function<Context, RosterStore> rosters, ChatStore chats) {
+
+    public static Backends local(Config config) {
+      return new Backends(config.nodeId(), ctx -> new LocalRosterStore(config.capacity()),
+          new InMemoryChatStore(RETAINED_ENDED_CHATS));
+    }
+  }
+
   public static Future<Deployment> deploy(Vertx vertx, Config config) {
-    ChatStore store = new InMemoryChatStore(RETAINED_ENDED_CHATS);
+    return deploy(vertx, config, Backends.local(config));
+  }
+
+  public static Future<Deployment> deploy(Vertx vertx, Config config, Backends backends) {
+    ChatStore store = backends.chats();
     return vertx.deployVerticle(new StatusVerticle())
         .compose(status -> vertx.deployVerticle(new PresenceVerticle(config))
-            .compose(presence -> vertx.deployVerticle(new RosterVerticle(config))
+            .compose(presence -> vertx.deployVerticle(new RosterVerticle(config, backends.rosters(), backends.nodeId()))
                 .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store))
                     .compose(chat -> vertx.deployVerticle(() -> new GatewayVerticle(config),
                             new DeploymentOptions().setInstances(config.gatewayInstances()))

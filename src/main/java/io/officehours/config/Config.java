@@ -24,6 +24,12 @@ import java.time.Duration;
  * @param capacity          open chats a teacher may hold
  * @param gatewayInstances  gateway verticle instances (one per core by default)
  * @param logLevel          root log level
+ * @param cluster           join a Hazelcast cluster (clustered event bus, replicated roster and chats)
+ * @param clusterName       name of the cluster: nodes with another name never join it
+ * @param clusterHost       interface Hazelcast and the event bus bind to, and advertise
+ * @param clusterPort       Hazelcast port
+ * @param clusterMembers    other members to contact, host or host:port
+ * @param clusterConfig     Hazelcast XML to start from (null: ./cluster.xml, else the bundled one)
  */
 public record Config(
     String nodeId,
@@ -43,7 +49,13 @@ public record Config(
     int ratePerSecond,
     int capacity,
     int gatewayInstances,
-    String logLevel) {
+    String logLevel,
+    boolean cluster,
+    String clusterName,
+    String clusterHost,
+    int clusterPort,
+    java.util.List<String> clusterMembers,
+    java.nio.file.Path clusterConfig) {
 
   public static final String DEV_SECRET = "office-hours-dev-secret-not-for-production";
 
@@ -58,5 +70,6 @@ public record Config(
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
     if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1");
     if (gatewayInstances < 1) throw new IllegalArgumentException("gateway instances must be at least 1");
+    clusterMembers = java.util.List.copyOf(clusterMembers);
   }
 }

@@ -87,6 +87,28 @@ public final class ServerCommand implements Callable<Config> {
   @Option(names = "--log-level", defaultValue = "info", description = "Root log level (default: ${DEFAULT-VALUE})")
   String logLevel;
 
+  @Option(names = "--cluster", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Join a Hazelcast cluster (default: ${DEFAULT-VALUE})")
+  boolean cluster;
+
+  @Option(names = "--cluster-name", defaultValue = "officehours", description = "Cluster name (default: ${DEFAULT-VALUE})")
+  String clusterName;
+
+  @Option(names = "--cluster-host", defaultValue = "127.0.0.1",
+      description = "Interface for Hazelcast and the event bus (default: ${DEFAULT-VALUE})")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", defaultValue = "5701", description = "Hazelcast port (default: ${DEFAULT-VALUE})")
+  int clusterPort;
+
+  @Option(names = "--cluster-members", defaultValue = "127.0.0.1", split = ",",
+      description = "Members to join, host or host:port, comma-separated (default: ${DEFAULT-VALUE})")
+  java.util.List<String> clusterMembers;
+
+  @Option(names = "--cluster-config", paramLabel = "FILE",
+      description = "Hazelcast XML (default: ./cluster.xml, else the one in the jar)")
+  Path clusterConfig;
+
   @Override
   public Config call() {
     return new Config(
@@ -97,7 +119,7 @@ public final class ServerCommand implements Callable<Config> {
         maxTextLength, maxFrameBytes, maxAddressLength, maxRegistrations, rateBurst, ratePerSecond,
         capacity,
         gatewayInstances != null ? gatewayInstances : Runtime.getRuntime().availableProcessors(),
-        logLevel);
+        logLevel, cluster, clusterName, clusterHost, clusterPort, clusterMembers, clusterConfig);
   }
 
   /**

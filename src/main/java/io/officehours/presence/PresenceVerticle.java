@@ -48,7 +48,7 @@ public final class PresenceVerticle extends VerticleBase {
     return Future.all(List.of(
         bus.<JsonObject>localConsumer(PresenceAddresses.CONNECTED, m -> connected(m.body())).completion(),
         bus.<JsonObject>localConsumer(PresenceAddresses.DISCONNECTED, m -> disconnected(m.body())).completion(),
-        bus.<JsonObject>localConsumer(RosterAddresses.USER_STATUS, m -> statusChanged(m.body())).completion(),
+        bus.<JsonObject>consumer(RosterAddresses.USER_STATUS, m -> statusChanged(m.body())).completion(),
         bus.localConsumer(PresenceAddresses.SNAPSHOT, (Message<Object> m) -> Serve.answer(m, this::snapshot, LOG)).completion()));
   }
 

@@ -1,6 +1,7 @@
 package io.officehours.roster;
 
 import io.officehours.common.Failure;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,16 +21,19 @@ import java.util.TreeMap;
  * <p>Arrival order is a ticket number: a student who is put back (a claim failed, or its teacher
  * left) gets a ticket below every waiting one, so it is next.
  */
-public final class Roster {
+public final class Roster implements Serializable {
 
   /** Who a chat joins. */
-  public record Assignment(String chatId, String teacherId, String studentId) {}
+  public record Assignment(String chatId, String teacherId, String studentId) implements Serializable {}
 
-  /** A claim in progress: the student taken off the queue for a teacher, and its old ticket. */
-  public record PendingClaim(String teacherId, String studentId, long ticket) {}
+  /**
+   * A claim in progress: the student taken off the queue for a teacher, its old ticket, and the
+   * node that is opening the chat (its claims are aborted if it dies before confirming).
+   */
+  public record PendingClaim(String teacherId, String studentId, long ticket, String nodeId) implements Serializable {}
 
   /** What a departure changes: whether the user left the queue, and the chats that must end. */
-  public record Departure(boolean leftQueue, List<Assignment> chatsToClose) {}
+  public record Departure(boolean leftQueue, List<Assignment> chatsToClose) implements Serializable {}
 
   private final int capacity;
   private long nextTicket;
@@ -39,8 +43,9 @@ public final class Roster {
   private final Map<String, Set<String>> teacherChats = new HashMap<>();
   private final Map<String, String> studentChat = new HashMap<>();
   private final Map<String, Integer> pendingByTeacher = new HashMap<>();
-  private final Set<String> pendingStudents = new HashSet<>();
+  private final Map<String, PendingClaim> pendingStudents = new HashMap<>();
   private final Set<String> departedDuringClaim = new HashSet<>();
+  private long version;
 
   public Roster(int capacity) {
     this.capacity = capacity;
@@ -48,7 +53,7 @@ public final class Roster {
 
   /** Puts a student in the queue (once) and returns its position, 1 being next. */
   public int ready(String studentId) {
-    if (studentChat.containsKey(studentId) || pendingStudents.contains(studentId)) {
+    if (studentChat.containsKey(studentId) || pendingStudents.containsKey(studentId)) {
       throw Failure.of(Failure.CONFLICT, "you are in a chat already");
     }
     tickets.computeIfAbsent(studentId, s -> {
@@ -69,7 +74,7 @@ public final class Roster {
    * Takes the next student for a teacher, or returns null when nobody waits. Fails with 409 when
    * the teacher is at capacity. The claim holds a slot until {@link #confirm} or {@link #abort}.
    */
-  public PendingClaim startClaim(String teacherId) {
+  public PendingClaim startClaim(String teacherId, String nodeId) {
     int held = teacherChats.getOrDefault(teacherId, Set.of()).size() + pendingByTeacher.getOrDefault(teacherId, 0);
     if (held >= capacity) {
       throw Failure.of(Failure.CONFLICT, "you have " + capacity + " open chats already");
@@ -77,9 +82,10 @@ public final class Roster {
     Map.Entry<Long, String> head = queue.pollFirstEntry();
     if (head == null) return null;
     tickets.remove(head.getValue());
-    pendingStudents.add(head.getValue());
+    PendingClaim claim = new PendingClaim(teacherId, head.getValue(), head.getKey(), nodeId);
+    pendingStudents.put(head.getValue(), claim);
     pendingByTeacher.merge(teacherId, 1, Integer::sum);
-    return new PendingClaim(teacherId, head.getValue(), head.getKey());
+    return claim;
   }
 
   /**
@@ -134,7 +140,7 @@ public final class Roster {
   public Departure depart(String userId) {
     Long ticket = tickets.remove(userId);
     if (ticket != null) queue.remove(ticket);
-    if (pendingStudents.contains(userId) || pendingByTeacher.containsKey(userId)) departedDuringClaim.add(userId);
+    if (pendingStudents.containsKey(userId) || pendingByTeacher.containsKey(userId)) departedDuringClaim.add(userId);
     List<Assignment> toClose = new ArrayList<>();
     String asStudent = studentChat.get(userId);
     if (asStudent != null) toClose.add(chats.get(asStudent));
@@ -147,10 +153,29 @@ public final class Roster {
     long first = queue.isEmpty() ? nextTicket : queue.firstKey();
     long ticket = first - studentIds.size();
     for (String s : studentIds) {
-      if (tickets.containsKey(s) || studentChat.containsKey(s) || pendingStudents.contains(s)) continue;
+      if (tickets.containsKey(s) || studentChat.containsKey(s) || pendingStudents.containsKey(s)) continue;
       queue.put(ticket, s);
       tickets.put(s, ticket++);
     }
+  }
+
+  /** Aborts the claims a dead node was opening: their students go back to their old places. */
+  public List<PendingClaim> abortClaimsOf(String nodeId) {
+    List<PendingClaim> orphaned = new ArrayList<>();
+    for (PendingClaim claim : pendingStudents.values()) {
+      if (claim.nodeId().equals(nodeId)) orphaned.add(claim);
+    }
+    orphaned.forEach(this::abort);
+    return orphaned;
+  }
+
+  /** Counts every change; replicas publish counts with it so a stale count never wins. */
+  long bump() {
+    return ++version;
+  }
+
+  long version() {
+    return version;
   }
 
   public Collection<String> chatsOf(String userId) {

@@ -9,98 +9,113 @@ import io.officehours.common.Role;
 import io.officehours.common.Serve;
 import io.officehours.config.Config;
 import io.officehours.status.StatusAddresses;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The verticle that owns the {@link Roster}: turns requests into calls, asks the chat capability
- * to open and close chats, and tells presence and status what changed.
+ * Turns roster requests into {@link RosterOp}s on the deployment's one {@link RosterStore}, asks
+ * the chat capability to open and close chats, and tells presence and status what changed. Every
+ * node runs one; in a cluster they all work on the same replicated roster, so which node a client
+ * reaches does not matter.
  *
  * <p>When a user's last connection is gone (presence says so, after the grace period): a waiting
  * student leaves the queue; a chatting student's chat ends with reason {@code left}; a teacher's
  * chats all end with reason {@code left} and their students go back to the head of the queue, in
- * the order their chats started. On shutdown nothing is saved: on one node the queue lives in
- * this verticle's heap.
+ * the order their chats started. When a node dies, the claims it was opening are aborted and their
+ * students go back to their places. On a single node the roster lives in this verticle's heap and
+ * is lost with it; in a cluster it survives the loss of any one node.
  */
 public final class RosterVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RosterVerticle.class);
 
   private final Config config;
-  private Roster roster;
-  private int lastWaiting = -1;
-  private int lastChats = -1;
+  private final Function<Context, RosterStore> stores;
+  private final String nodeId;
+  private RosterStore roster;
 
-  public RosterVerticle(Config config) {
+  public RosterVerticle(Config config, Function<Context, RosterStore> stores, String nodeId) {
     this.config = config;
+    this.stores = stores;
+    this.nodeId = nodeId;
   }
 
   @Override
   public Future<?> start() {
-    roster = new Roster(config.capacity());
+    roster = stores.apply(context);
     var bus = vertx.eventBus();
     return Future.all(List.of(
         serve(RosterAddresses.READY, this::ready),
         serve(RosterAddresses.CLAIM, this::claim),
         serve(RosterAddresses.ME, this::me),
         serve(RosterAddresses.RELEASE, this::release),
-        bus.<JsonObject>localConsumer(RosterAddresses.USER_OFFLINE, m -> depart(m.body().getString("userId"))).completion()));
+        bus.<JsonObject>localConsumer(RosterAddresses.USER_OFFLINE, m -> depart(m.body().getString("userId"))).completion(),
+        bus.<JsonObject>localConsumer(RosterAddresses.NODE_LEFT, m -> abortClaimsOf(m.body().getString("nodeId"))).completion()));
   }
 
   private Future<Void> serve(String address, Function<Message<Object>, Future<JsonObject>> handler) {
     return vertx.eventBus().localConsumer(address, (Message<Object> m) -> Serve.answer(m, handler, LOG)).completion();
   }
 
+  private <T extends Serializable> Future<T> run(RosterOp<T> op) {
+    return roster.run(op).map(outcome -> {
+      changed(outcome);
+      return outcome.value();
+    });
+  }
+
   private Future<JsonObject> ready(Message<Object> m) {
     Caller caller = Caller.of(m);
     if (!caller.is(Role.STUDENT)) throw Failure.of(Failure.FORBIDDEN, "only students can join the queue");
-    int position = roster.ready(caller.userId());
-    changed(List.of(caller.userId()));
-    return Future.succeededFuture(new JsonObject().put("position", position));
+    return run(new RosterOps.Ready(caller.userId())).map(position -> new JsonObject().put("position", position));
   }
 
   private Future<JsonObject> claim(Message<Object> m) {
     Caller caller = Caller.of(m);
     if (!caller.is(Role.TEACHER)) throw Failure.of(Failure.FORBIDDEN, "only teachers can claim students");
-    Roster.PendingClaim claim = roster.startClaim(caller.userId());
-    if (claim == null) return Future.succeededFuture(new JsonObject().putNull("chat"));
+    return run(new RosterOps.StartClaim(caller.userId(), nodeId)).compose(claim -> {
+      if (claim == null) return Future.succeededFuture(new JsonObject().putNull("chat"));
+      return openChat(claim).map(chat -> new JsonObject().put("chat", chat.toJson()));
+    });
+  }
+
+  /** Opens the claimed chat and confirms it, or puts the student back when the chat cannot be opened. */
+  private Future<Chat> openChat(Roster.PendingClaim claim) {
     JsonObject open = new JsonObject().put("teacherId", claim.teacherId()).put("studentId", claim.studentId());
     return request(ChatAddresses.OPEN, open)
         .map(Chat::fromJson)
-        .onSuccess(chat -> {
-          if (!roster.confirm(claim, chat.chatId())) closeAsLeft(chat.chatId(), claim.studentId());
-          changed(List.of(claim.teacherId(), claim.studentId()));
-        })
-        .onFailure(e -> {
-          roster.abort(claim);
-          changed(List.of(claim.teacherId(), claim.studentId()));
-        })
-        .map(chat -> new JsonObject().put("chat", chat.toJson()));
+        .recover(e -> run(new RosterOps.Abort(claim)).transform(done -> Future.failedFuture(e)))
+        .compose(chat -> run(new RosterOps.Confirm(claim, chat.chatId())).map(bothHere -> {
+          if (!bothHere) closeAsLeft(chat.chatId(), claim.studentId());
+          return chat;
+        }));
   }
 
   private Future<JsonObject> me(Message<Object> m) {
     Caller caller = Caller.of(m);
-    Integer position = caller.is(Role.STUDENT) ? roster.position(caller.userId()) : null;
-    Collection<String> chatIds = roster.chatsOf(caller.userId());
-    Future<JsonArray> chats = chatIds.isEmpty()
+    Future<Integer> position = caller.is(Role.STUDENT)
+        ? run(new RosterOps.Position(caller.userId()))
+        : Future.succeededFuture(null);
+    Future<JsonArray> chats = run(new RosterOps.ChatsOf(caller.userId())).compose(ids -> ids.isEmpty()
         ? Future.succeededFuture(new JsonArray())
-        : request(ChatAddresses.STATES, new JsonObject().put("chatIds", new JsonArray(List.copyOf(chatIds))))
-            .map(reply -> openOnly(reply.getJsonArray("chats")));
-    return chats.map(list -> new JsonObject()
+        : request(ChatAddresses.STATES, new JsonObject().put("chatIds", new JsonArray(List.copyOf(ids))))
+            .map(reply -> openOnly(reply.getJsonArray("chats"))));
+    return Future.all(position, chats).map(both -> new JsonObject()
         .put("userId", caller.userId())
         .put("role", caller.role().wire())
-        .put("position", position)
-        .put("chats", list));
+        .put("position", position.result())
+        .put("chats", chats.result()));
   }
 
   private static JsonArray openOnly(JsonArray states) {
@@ -113,30 +128,34 @@ public final class RosterVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> release(Message<Object> m) {
-    Roster.Assignment a = roster.release(Json.requiredString(Json.body(m.body()), "chatId"));
-    if (a != null) changed(List.of(a.teacherId(), a.studentId()));
-    return Future.succeededFuture(new JsonObject());
+    String chatId = Json.requiredString(Json.body(m.body()), "chatId");
+    return run(new RosterOps.Release(chatId)).map(a -> new JsonObject());
   }
 
   private void depart(String userId) {
-    Roster.Departure departure = roster.depart(userId);
-    if (departure.leftQueue()) LOG.info("{} left the queue", userId);
-    List<Future<Roster.Assignment>> closes = new ArrayList<>();
-    // chatsToClose is in the order the chats started: orphaned students keep that order at the head
-    for (Roster.Assignment a : departure.chatsToClose()) {
-      closes.add(closeAsLeft(a.chatId(), userId).map(a));
-    }
-    Future.join(closes).onComplete(done -> {
-      List<String> orphans = new ArrayList<>();
-      closes.stream().filter(Future::succeeded).map(Future::result)
-          .filter(a -> a.teacherId().equals(userId))
-          .forEach(a -> orphans.add(a.studentId()));
-      roster.requeueAtHead(orphans);
-      List<String> touched = new ArrayList<>(orphans);
-      touched.add(userId);
-      changed(touched);
-    });
-    if (closes.isEmpty()) changed(List.of(userId));
+    run(new RosterOps.Depart(userId))
+        .compose(departure -> {
+          if (departure.leftQueue()) LOG.info("{} left the queue", userId);
+          // chatsToClose is in the order the chats started: orphaned students keep that order at the head
+          List<Future<Roster.Assignment>> closes = new ArrayList<>();
+          for (Roster.Assignment a : departure.chatsToClose()) closes.add(closeAsLeft(a.chatId(), userId).map(a));
+          return Future.join(closes).transform(done -> {
+            ArrayList<String> orphans = new ArrayList<>();
+            closes.stream().filter(Future::succeeded).map(Future::result)
+                .filter(a -> a.teacherId().equals(userId))
+                .forEach(a -> orphans.add(a.studentId()));
+            return orphans.isEmpty() ? Future.succeededFuture() : run(new RosterOps.RequeueAtHead(orphans)).mapEmpty();
+          });
+        })
+        .onFailure(e -> LOG.warn("departure of {} not fully applied: {}", userId, e.toString()));
+  }
+
+  private void abortClaimsOf(String deadNode) {
+    run(new RosterOps.AbortClaimsOf(deadNode))
+        .onSuccess(aborted -> {
+          if (!aborted.isEmpty()) LOG.info("aborted {} claims of departed node {}", aborted.size(), deadNode);
+        })
+        .onFailure(e -> LOG.warn("could not abort the claims of node {}: {}", deadNode, e.toString()));
   }
 
   /** Ends a chat as "left" and forgets it here whether or not it had ended already. */
@@ -144,7 +163,8 @@ public final class RosterVerticle extends VerticleBase {
     return request(ChatAddresses.CLOSE, new JsonObject().put("chatId", chatId).put("by", by))
         .<Void>mapEmpty()
         .recover(e -> Failure.codeOf(e) == Failure.CONFLICT ? Future.succeededFuture() : Future.failedFuture(e))
-        .onComplete(done -> roster.release(chatId));
+        .transform(done -> run(new RosterOps.Release(chatId)).transform(v -> done.succeeded()
+            ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(done.cause())));
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
@@ -153,16 +173,15 @@ public final class RosterVerticle extends VerticleBase {
         .map(Message::body);
   }
 
-  /** Tells presence the users' statuses and status the counts, when they changed. */
-  private void changed(List<String> userIds) {
+  /**
+   * Tells presence the touched users' statuses and status the counts. Both go to every node; the
+   * counts carry the roster's version so a node never replaces newer counts with older ones.
+   */
+  private void changed(Outcome<?> outcome) {
     var bus = vertx.eventBus();
-    for (String id : userIds) {
-      bus.publish(RosterAddresses.USER_STATUS, new JsonObject().put("userId", id).put("status", roster.status(id)));
-    }
-    if (roster.waiting() != lastWaiting || roster.openChats() != lastChats) {
-      lastWaiting = roster.waiting();
-      lastChats = roster.openChats();
-      bus.publish(StatusAddresses.ROSTER_COUNTS, new JsonObject().put("waiting", lastWaiting).put("chats", lastChats));
-    }
+    outcome.statuses().forEach((userId, status) ->
+        bus.publish(RosterAddresses.USER_STATUS, new JsonObject().put("userId", userId).put("status", status)));
+    bus.publish(StatusAddresses.ROSTER_COUNTS, new JsonObject()
+        .put("waiting", outcome.waiting()).put("chats", outcome.chats()).put("version", outcome.version()));
   }
 }

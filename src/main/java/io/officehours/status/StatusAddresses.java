@@ -4,7 +4,7 @@ package io.officehours.status;
 public final class StatusAddresses {
   /** Contract push: {@code {"type":"status","waiting","teachers","students","chats"}}; teachers and admins. */
   public static final String TOPIC = "tutor.status";
-  /** Internal (roster to status): {@code {"waiting": n, "chats": n}}. */
+  /** Internal (roster to status, every node): {@code {"waiting": n, "chats": n, "version": v}}. */
   public static final String ROSTER_COUNTS = "tutor.internal.status.roster";
   /** Internal (presence to status): {@code {"teachers": n, "students": n}}. */
   public static final String PRESENCE_COUNTS = "tutor.internal.status.presence";

@@ -20,6 +20,7 @@ public final class StatusVerticle extends VerticleBase {
   static final long COALESCE_MS = 50;
   private static final Logger LOG = LoggerFactory.getLogger(StatusVerticle.class);
 
+  private long rosterVersion;
   private int waiting;
   private int chats;
   private int teachers;
@@ -31,7 +32,11 @@ public final class StatusVerticle extends VerticleBase {
   public Future<?> start() {
     var bus = vertx.eventBus();
     return Future.all(List.of(
-        bus.<JsonObject>localConsumer(StatusAddresses.ROSTER_COUNTS, m -> {
+        // from the roster verticle of any node: the newest version wins
+        bus.<JsonObject>consumer(StatusAddresses.ROSTER_COUNTS, m -> {
+          long version = m.body().getLong("version", 0L);
+          if (version < rosterVersion) return;
+          rosterVersion = version;
           waiting = m.body().getInteger("waiting");
           chats = m.body().getInteger("chats");
           schedule();

@@ -23,7 +23,7 @@ class RosterTest {
     assertEquals(1, roster.ready("a"));
     assertEquals(2, roster.ready("b"));
     assertEquals(1, roster.ready("a"));
-    assertEquals("a", roster.startClaim("t").studentId());
+    assertEquals("a", roster.startClaim("t", "n1").studentId());
     assertEquals(1, roster.position("b"));
     assertNull(roster.position("a"));
   }
@@ -34,9 +34,9 @@ class RosterTest {
     roster.ready("a");
     roster.ready("b");
     roster.ready("c");
-    roster.startClaim("t");
-    roster.startClaim("t");
-    ReplyException e = assertThrows(ReplyException.class, () -> roster.startClaim("t"));
+    roster.startClaim("t", "n1");
+    roster.startClaim("t", "n1");
+    ReplyException e = assertThrows(ReplyException.class, () -> roster.startClaim("t", "n1"));
     assertEquals(Failure.CONFLICT, e.failureCode());
     assertEquals(1, roster.waiting());
   }
@@ -46,7 +46,7 @@ class RosterTest {
   void abortRestoresPlace() {
     roster.ready("a");
     roster.ready("b");
-    Roster.PendingClaim claim = roster.startClaim("t");
+    Roster.PendingClaim claim = roster.startClaim("t", "n1");
     roster.abort(claim);
     assertEquals(1, roster.position("a"));
     assertEquals(2, roster.position("b"));
@@ -56,7 +56,7 @@ class RosterTest {
   @DisplayName("a released chat frees the teacher's slot and the student's status")
   void release() {
     roster.ready("a");
-    Roster.PendingClaim claim = roster.startClaim("t");
+    Roster.PendingClaim claim = roster.startClaim("t", "n1");
     assertTrue(roster.confirm(claim, "c1"));
     assertEquals("chatting", roster.status("a"));
     assertEquals("chatting", roster.status("t"));
@@ -71,7 +71,7 @@ class RosterTest {
   @DisplayName("a student in a chat cannot ready again")
   void readyWhileChatting() {
     roster.ready("a");
-    roster.confirm(roster.startClaim("t"), "c1");
+    roster.confirm(roster.startClaim("t", "n1"), "c1");
     ReplyException e = assertThrows(ReplyException.class, () -> roster.ready("a"));
     assertEquals(Failure.CONFLICT, e.failureCode());
   }
@@ -81,8 +81,8 @@ class RosterTest {
   void teacherDeparture() {
     roster.ready("a");
     roster.ready("b");
-    roster.confirm(roster.startClaim("t"), "c1");
-    roster.confirm(roster.startClaim("t"), "c2");
+    roster.confirm(roster.startClaim("t", "n1"), "c1");
+    roster.confirm(roster.startClaim("t", "n1"), "c2");
     roster.ready("x");
     Roster.Departure d = roster.depart("t");
     assertFalse(d.leftQueue());
@@ -109,13 +109,27 @@ class RosterTest {
   void departureDuringClaim() {
     roster.ready("a");
     roster.ready("b");
-    Roster.PendingClaim first = roster.startClaim("t");
+    Roster.PendingClaim first = roster.startClaim("t", "n1");
     roster.depart("a");
     assertFalse(roster.confirm(first, "c1"), "the chat must be closed as left");
-    Roster.PendingClaim second = roster.startClaim("t2");
+    Roster.PendingClaim second = roster.startClaim("t2", "n1");
     roster.depart("b");
     roster.abort(second);
     assertNull(roster.position("b"));
     assertEquals(0, roster.waiting());
+  }
+
+  @Test
+  @DisplayName("the claims a dead node was opening are aborted and their students keep their places")
+  void abortClaimsOfDeadNode() {
+    roster.ready("a");
+    roster.ready("b");
+    roster.ready("c");
+    roster.startClaim("t1", "dead");
+    roster.startClaim("t2", "alive");
+    assertEquals(1, roster.abortClaimsOf("dead").size());
+    assertEquals(1, roster.position("a"));
+    assertEquals(2, roster.position("c"));
+    assertEquals(0, roster.abortClaimsOf("dead").size());
   }
 }

@@ -1,8 +1,11 @@
 package io.officehours;
 
+import io.officehours.chat.ChatRouter;
 import io.officehours.chat.ChatVerticle;
 import io.officehours.config.Config;
 import io.officehours.gateway.GatewayVerticle;
+import io.officehours.presence.LocalPresenceDirectory;
+import io.officehours.presence.PresenceDirectory;
 import io.officehours.presence.PresenceVerticle;
 import io.officehours.roster.RosterVerticle;
 import io.officehours.status.StatusVerticle;
@@ -33,11 +36,12 @@ public final class Node {
    * Where a node keeps its shared state: in its own heap (one node), or in the cluster's
    * replicated Hazelcast maps.
    */
-  public record Backends(String nodeId, Function<Context, RosterStore> rosters, ChatStore chats) {
+  public record Backends(String nodeId, Function<Context, RosterStore> rosters, ChatStore chats, ChatRouter router,
+      PresenceDirectory presence) {
 
     public static Backends local(Config config) {
       return new Backends(config.nodeId(), ctx -> new LocalRosterStore(config.capacity()),
-          new InMemoryChatStore(RETAINED_ENDED_CHATS));
+          new InMemoryChatStore(RETAINED_ENDED_CHATS), ChatRouter.LOCAL, new LocalPresenceDirectory());
     }
   }
 
@@ -48,9 +52,9 @@ public final class Node {
   public static Future<Deployment> deploy(Vertx vertx, Config config, Backends backends) {
     ChatStore store = backends.chats();
     return vertx.deployVerticle(new StatusVerticle())
-        .compose(status -> vertx.deployVerticle(new PresenceVerticle(config))
+        .compose(status -> vertx.deployVerticle(new PresenceVerticle(config, backends.presence()))
             .compose(presence -> vertx.deployVerticle(new RosterVerticle(config, backends.rosters(), backends.nodeId()))
-                .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store))
+                .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store, backends.router(), backends.nodeId()))
                     .compose(chat -> vertx.deployVerticle(() -> new GatewayVerticle(config),
                             new DeploymentOptions().setInstances(config.gatewayInstances()))
                         .map(gateway -> new Deployment(status, presence, roster, chat, gateway))))));

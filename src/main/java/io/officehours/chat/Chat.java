@@ -3,7 +3,7 @@ package io.officehours.chat;
 import io.vertx.core.json.JsonObject;
 
 /** A private chat between one teacher and one student ({@code Chat} in the contract). */
-public record Chat(String chatId, String teacherId, String studentId, long startedAt) {
+public record Chat(String chatId, String teacherId, String studentId, long startedAt) implements java.io.Serializable {
 
   public boolean hasParticipant(String userId) {
     return teacherId.equals(userId) || studentId.equals(userId);

@@ -16,5 +16,10 @@ public final class ChatAddresses {
   /** Internal: the states of the chats named in {@code chatIds}; reply {@code {"chats": [...]}}. */
   public static final String STATES = "tutor.internal.chat.states";
 
+  /** Internal (chat to chat, across nodes): writes forwarded to the node that owns a chat. */
+  public static String node(String nodeId) {
+    return "tutor.internal.chat.node." + nodeId;
+  }
+
   private ChatAddresses() {}
 }

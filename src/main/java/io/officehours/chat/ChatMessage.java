@@ -3,7 +3,7 @@ package io.officehours.chat;
 import io.vertx.core.json.JsonObject;
 
 /** One line of a chat ({@code Message} in the contract); {@code seq} starts at 1 with no gaps. */
-public record ChatMessage(String chatId, long seq, String from, String text, long ts) {
+public record ChatMessage(String chatId, long seq, String from, String text, long ts) implements java.io.Serializable {
 
   public JsonObject toJson() {
     return new JsonObject()

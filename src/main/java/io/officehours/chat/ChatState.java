@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * A chat and where it stands ({@code ChatState} in the contract): open or ended, the last
  * {@code seq} written, and when ended who ended it and why ({@code "ended"} or {@code "left"}).
  */
-public record ChatState(Chat chat, boolean open, long lastSeq, String endedBy, String reason) {
+public record ChatState(Chat chat, boolean open, long lastSeq, String endedBy, String reason) implements java.io.Serializable {
 
   public static final String ENDED = "ended";
   public static final String LEFT = "left";

@@ -10,16 +10,17 @@ import io.officehours.gateway.Push;
 import io.officehours.roster.RosterAddresses;
 import io.officehours.store.ChatStore;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,39 +31,70 @@ import org.slf4j.LoggerFactory;
  * the teacher's slot in the roster before the teacher's request is answered, so a claim sent right
  * after an end never sees a stale capacity.
  *
- * <p>The store is the source of truth: this verticle keeps no chat state of its own, so a
- * restart of the verticle loses nothing the store kept.
+ * <p>The store is the source of truth: this verticle keeps no chat state of its own. In a cluster,
+ * the writes of one chat (open, lines, end) are all handled by the node the {@link ChatRouter}
+ * names, so that chat's pushes leave one node, in order; any node serves reads.
  */
 public final class ChatVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatVerticle.class);
+  private static final String OP = "oh-chat-op";
+
+  /** A write: the request's headers (the caller) and its body. */
+  @FunctionalInterface
+  private interface Write {
+    Future<JsonObject> handle(MultiMap headers, JsonObject body);
+  }
 
   private final Config config;
   private final ChatStore store;
+  private final ChatRouter router;
+  private final String nodeId;
+  private final Map<String, Write> writes = new HashMap<>();
 
-  public ChatVerticle(Config config, ChatStore store) {
+  public ChatVerticle(Config config, ChatStore store, ChatRouter router, String nodeId) {
     this.config = config;
     this.store = store;
+    this.router = router;
+    this.nodeId = nodeId;
   }
 
   @Override
   public Future<?> start() {
-    return Future.all(List.of(
-        serve(ChatAddresses.SEND, this::send),
-        serve(ChatAddresses.END, this::end),
-        serve(ChatAddresses.HISTORY, this::history),
-        serve(ChatAddresses.OPEN, this::open),
-        serve(ChatAddresses.CLOSE, this::close),
-        serve(ChatAddresses.STATES, this::states)));
+    writes.put(ChatAddresses.SEND, this::send);
+    writes.put(ChatAddresses.END, this::end);
+    writes.put(ChatAddresses.OPEN, this::open);
+    writes.put(ChatAddresses.CLOSE, this::close);
+    var bus = vertx.eventBus();
+    List<Future<Void>> consumers = new ArrayList<>();
+    writes.keySet().forEach(address -> consumers.add(bus.localConsumer(address,
+        (Message<Object> m) -> Serve.answer(m, msg -> routed(address, msg), LOG)).completion()));
+    consumers.add(bus.localConsumer(ChatAddresses.HISTORY, (Message<Object> m) -> Serve.answer(m, this::history, LOG)).completion());
+    consumers.add(bus.localConsumer(ChatAddresses.STATES, (Message<Object> m) -> Serve.answer(m, this::states, LOG)).completion());
+    consumers.add(bus.consumer(ChatAddresses.node(nodeId), (Message<Object> m) -> Serve.answer(m, this::forwarded, LOG)).completion());
+    return Future.all(consumers);
   }
 
-  private Future<Void> serve(String address, Function<Message<Object>, Future<JsonObject>> handler) {
-    return vertx.eventBus().localConsumer(address, (Message<Object> m) -> Serve.answer(m, handler, LOG)).completion();
-  }
-
-  private Future<JsonObject> send(Message<Object> m) {
-    Caller caller = Caller.of(m);
+  /** Handles a write here when this node owns the chat, else forwards it, caller and all, to the owner. */
+  private Future<JsonObject> routed(String address, Message<Object> m) {
     JsonObject body = Json.body(m.body());
+    if (address.equals(ChatAddresses.OPEN)) body = body.copy().put("chatId", UUID.randomUUID().toString());
+    String owner = body.getValue("chatId") instanceof String id ? router.ownerOf(id) : null;
+    if (owner == null || owner.equals(nodeId)) return writes.get(address).handle(m.headers(), body);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.requestTimeout().toMillis());
+    m.headers().forEach(h -> options.addHeader(h.getKey(), h.getValue()));
+    options.addHeader(OP, address);
+    return vertx.eventBus().<JsonObject>request(ChatAddresses.node(owner), body, options).map(Message::body);
+  }
+
+  private Future<JsonObject> forwarded(Message<Object> m) {
+    Write write = writes.get(m.headers().get(OP));
+    if (write == null) throw Failure.of(Failure.BAD_REQUEST, "unknown chat operation");
+    return write.handle(m.headers(), Json.body(m.body()));
+  }
+
+  private Future<JsonObject> send(MultiMap headers, JsonObject body) {
+    Caller caller = Caller.of(headers);
     String chatId = Json.requiredString(body, "chatId");
     String text = Json.requiredString(body, "text");
     if (text.isBlank()) throw Failure.of(Failure.BAD_REQUEST, "text is empty");
@@ -79,9 +111,9 @@ public final class ChatVerticle extends VerticleBase {
             }));
   }
 
-  private Future<JsonObject> end(Message<Object> m) {
-    Caller caller = Caller.of(m);
-    String chatId = Json.requiredString(Json.body(m.body()), "chatId");
+  private Future<JsonObject> end(MultiMap headers, JsonObject body) {
+    Caller caller = Caller.of(headers);
+    String chatId = Json.requiredString(body, "chatId");
     return store.state(chatId)
         .compose(state -> {
           if (state == null) return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such chat"));
@@ -103,7 +135,7 @@ public final class ChatVerticle extends VerticleBase {
             new DeliveryOptions().setSendTimeout(config.requestTimeout().toMillis()))
         .<Void>mapEmpty()
         .recover(e -> {
-          // the chat has ended in the store; a lost release is repaired when the roster restarts
+          // the chat has ended in the store; the slot stays taken until the teacher's departure releases it
           LOG.warn("roster did not release chat {}: {}", ended.chat().chatId(), e.toString());
           return Future.succeededFuture();
         });
@@ -130,9 +162,8 @@ public final class ChatVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> open(Message<Object> m) {
-    JsonObject body = Json.body(m.body());
-    Chat chat = new Chat(UUID.randomUUID().toString(), Json.requiredString(body, "teacherId"),
+  private Future<JsonObject> open(MultiMap headers, JsonObject body) {
+    Chat chat = new Chat(Json.requiredString(body, "chatId"), Json.requiredString(body, "teacherId"),
         Json.requiredString(body, "studentId"), System.currentTimeMillis());
     return store.create(chat).map(v -> {
       LOG.info("chat {} started: teacher {} with student {}", chat.chatId(), chat.teacherId(), chat.studentId());
@@ -142,8 +173,7 @@ public final class ChatVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> close(Message<Object> m) {
-    JsonObject body = Json.body(m.body());
+  private Future<JsonObject> close(MultiMap headers, JsonObject body) {
     return store.end(Json.requiredString(body, "chatId"), Json.requiredString(body, "by"), ChatState.LEFT)
         .map(ended -> {
           pushEnded(ended);

@@ -24,7 +24,10 @@ public record Caller(String userId, Role role, String connectionRef) {
 
   /** The caller of a request, or a 401 failure when the message did not come through the gateway. */
   public static Caller of(Message<?> message) {
-    MultiMap headers = message.headers();
+    return of(message.headers());
+  }
+
+  public static Caller of(MultiMap headers) {
     String user = headers.get(USER);
     Role role = Role.parse(headers.get(ROLE));
     if (user == null || role == null) throw Failure.of(Failure.UNAUTHENTICATED, "not authenticated");

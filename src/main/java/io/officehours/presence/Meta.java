@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
  * meta: a status change makes a new meta with a new ref whose {@code prevRef} is the old one, so a
  * client applying a diff (joins, then leaves by ref) replaces it in place.
  */
-public record Meta(String ref, String node, String role, String status, long onlineAt, String prevRef) {
+public record Meta(String ref, String node, String role, String status, long onlineAt, String prevRef)
+    implements java.io.Serializable {
 
   public Meta withStatus(String newStatus, String newRef) {
     return new Meta(newRef, node, role, newStatus, onlineAt, ref);

@@ -43,6 +43,24 @@ public final class PresenceState {
     return diff;
   }
 
+  /** Replaces the meta of a tracked connection (a status change made by the node that owns it). */
+  public PresenceDiff replace(String userId, String connectionRef, Meta meta) {
+    PresenceDiff diff = new PresenceDiff();
+    LinkedHashMap<String, Meta> metas = users.get(userId);
+    Meta old = metas == null ? null : metas.get(connectionRef);
+    if (old == null || old.equals(meta)) return diff;
+    metas.put(connectionRef, meta);
+    diff.leave(userId, old);
+    diff.join(userId, meta);
+    return diff;
+  }
+
+  /** The meta of a tracked connection, or null. */
+  public Meta meta(String userId, String connectionRef) {
+    LinkedHashMap<String, Meta> metas = users.get(userId);
+    return metas == null ? null : metas.get(connectionRef);
+  }
+
   /** Sets the status of every meta of a user: each changed meta leaves and joins again with a new ref. */
   public PresenceDiff update(String userId, String status) {
     PresenceDiff diff = new PresenceDiff();

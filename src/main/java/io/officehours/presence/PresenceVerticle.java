@@ -9,19 +9,24 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns this node's {@link PresenceState}. The gateway reports each connection that opens and
- * closes; the roster reports status changes. Changes are pushed on {@code tutor.presence} as one
- * diff per {@value #BATCH_MS} ms at most, so a burst of joins costs each subscriber a few frames.
+ * Keeps this node's replica of who is online ({@link PresenceState}) and records the connections
+ * this node holds in the {@link PresenceDirectory}. The gateway reports each connection that opens
+ * and closes; the roster reports status changes, and the node that holds a connection rewrites its
+ * meta. Changes are pushed on {@code tutor.presence} as one diff per {@value #BATCH_MS} ms at most,
+ * so a burst of joins costs each subscriber a few frames.
  *
  * <p>When a user's last connection closes, the user is announced offline to the roster after the
- * configured grace period, unless it reconnected meanwhile. On shutdown nothing is kept: the
- * connections it tracked are gone with the node.
+ * grace period, unless it has a connection anywhere by then. When a node leaves the cluster, one
+ * survivor removes its connections and announces their users offline the same way. On shutdown the
+ * node's connections close with it, and their removals reach the other nodes as leaves.
  */
 public final class PresenceVerticle extends VerticleBase {
 
@@ -29,67 +34,113 @@ public final class PresenceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceVerticle.class);
 
   private final Config config;
+  private final PresenceDirectory directory;
   private final PresenceState state = new PresenceState();
+  /** Connections this node holds: user to refs. */
+  private final Map<String, Set<String>> localRefs = new HashMap<>();
   private final Map<String, String> statusOf = new HashMap<>();
   private final Map<String, String> roleOf = new HashMap<>();
   private final Map<String, Long> graceTimers = new HashMap<>();
   private PresenceDiff pending = new PresenceDiff();
   private long flushTimer = -1;
+  private long metaVersion;
   private int lastTeachers = -1;
   private int lastStudents = -1;
 
-  public PresenceVerticle(Config config) {
+  public PresenceVerticle(Config config, PresenceDirectory directory) {
     this.config = config;
+    this.directory = directory;
   }
 
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    return Future.all(List.of(
+    return directory.start(this::apply).compose(v -> Future.all(List.of(
         bus.<JsonObject>localConsumer(PresenceAddresses.CONNECTED, m -> connected(m.body())).completion(),
         bus.<JsonObject>localConsumer(PresenceAddresses.DISCONNECTED, m -> disconnected(m.body())).completion(),
         bus.<JsonObject>consumer(RosterAddresses.USER_STATUS, m -> statusChanged(m.body())).completion(),
-        bus.localConsumer(PresenceAddresses.SNAPSHOT, (Message<Object> m) -> Serve.answer(m, this::snapshot, LOG)).completion()));
+        bus.<JsonObject>localConsumer(RosterAddresses.NODE_LEFT, m -> nodeLeft(m.body().getString("nodeId"))).completion(),
+        bus.localConsumer(PresenceAddresses.SNAPSHOT, (Message<Object> m) -> Serve.answer(m, this::snapshot, LOG)).completion())));
+  }
+
+  /** A change from the directory, for this node's connections and everyone else's alike. */
+  private void apply(PresenceEvent event) {
+    PresenceDiff diff;
+    if (event instanceof PresenceEvent.Joined j) diff = state.join(j.userId(), j.connectionRef(), j.meta());
+    else if (event instanceof PresenceEvent.Updated u) diff = state.replace(u.userId(), u.connectionRef(), u.meta());
+    else diff = state.leave(event.userId(), event.connectionRef());
+    if (!state.isOnline(event.userId()) && !graceTimers.containsKey(event.userId())) statusOf.remove(event.userId());
+    emit(diff);
   }
 
   private void connected(JsonObject body) {
     String userId = body.getString("userId");
     String ref = body.getString("ref");
     String role = body.getString("role");
-    Long timer = graceTimers.remove(userId);
-    if (timer != null) vertx.cancelTimer(timer);
+    localRefs.computeIfAbsent(userId, u -> new HashSet<>(2)).add(ref);
     roleOf.put(userId, role);
     Meta meta = new Meta(ref, config.nodeId(), role, statusOf.getOrDefault(userId, "idle"), System.currentTimeMillis(), null);
-    emit(state.join(userId, ref, meta));
+    directory.track(userId, ref, meta).onFailure(e -> LOG.warn("could not track {}: {}", ref, e.toString()));
   }
 
   private void disconnected(JsonObject body) {
     String userId = body.getString("userId");
-    emit(state.leave(userId, body.getString("ref")));
-    if (state.isOnline(userId) || graceTimers.containsKey(userId) || !roleOf.containsKey(userId)) return;
+    String ref = body.getString("ref");
+    Set<String> refs = localRefs.get(userId);
+    if (refs == null || !refs.remove(ref)) return;
+    if (refs.isEmpty()) localRefs.remove(userId);
+    directory.untrack(userId, ref)
+        .onFailure(e -> LOG.warn("could not untrack {}: {}", ref, e.toString()))
+        .onComplete(done -> {
+          if (!localRefs.containsKey(userId)) scheduleOfflineCheck(userId);
+        });
+  }
+
+  /** After the grace period, the user is offline unless it has a connection anywhere. */
+  private void scheduleOfflineCheck(String userId) {
+    Long previous = graceTimers.remove(userId);
+    if (previous != null) vertx.cancelTimer(previous);
     long grace = config.grace().toMillis();
     if (grace <= 0) {
-      offline(userId);
-    } else {
-      graceTimers.put(userId, vertx.setTimer(grace, t -> {
-        graceTimers.remove(userId);
-        offline(userId);
-      }));
+      checkOffline(userId);
+      return;
     }
+    graceTimers.put(userId, vertx.setTimer(grace, t -> {
+      graceTimers.remove(userId);
+      checkOffline(userId);
+    }));
   }
 
-  private void offline(String userId) {
-    statusOf.remove(userId);
-    String role = roleOf.remove(userId);
-    LOG.info("{} {} is offline", role, userId);
-    vertx.eventBus().publish(RosterAddresses.USER_OFFLINE, new JsonObject().put("userId", userId).put("role", role));
+  private void checkOffline(String userId) {
+    directory.online(userId).onSuccess(online -> {
+      if (online || localRefs.containsKey(userId)) return;
+      roleOf.remove(userId);
+      LOG.info("{} is offline", userId);
+      vertx.eventBus().publish(RosterAddresses.USER_OFFLINE, new JsonObject().put("userId", userId));
+    });
   }
 
+  /** The roster changed a user's status: this node rewrites the metas of the connections it holds. */
   private void statusChanged(JsonObject body) {
     String userId = body.getString("userId");
-    if (!roleOf.containsKey(userId)) return;
-    statusOf.put(userId, body.getString("status"));
-    emit(state.update(userId, body.getString("status")));
+    String status = body.getString("status");
+    if (state.isOnline(userId) || localRefs.containsKey(userId)) statusOf.put(userId, status);
+    localRefs.getOrDefault(userId, Set.of()).forEach(ref -> {
+      Meta old = state.meta(userId, ref);
+      if (old == null || old.status().equals(status)) return;
+      directory.update(userId, ref, old.withStatus(status, ref + "." + (++metaVersion)))
+          .onFailure(e -> LOG.warn("could not update {}: {}", ref, e.toString()));
+    });
+  }
+
+  private void nodeLeft(String nodeId) {
+    if (!directory.cleansUp()) return;
+    directory.dropNode(nodeId)
+        .onSuccess(users -> {
+          LOG.info("node {} left: removed the connections of {} users", nodeId, users.size());
+          users.forEach(this::scheduleOfflineCheck);
+        })
+        .onFailure(e -> LOG.warn("could not clean up after node {}: {}", nodeId, e.toString()));
   }
 
   private Future<JsonObject> snapshot(Message<Object> m) {

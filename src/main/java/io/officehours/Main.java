@@ -3,7 +3,10 @@ package io.officehours;
 import ch.qos.logback.classic.Level;
 import io.officehours.config.Config;
 import io.officehours.config.ServerCommand;
+import io.officehours.cluster.ClusterNode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +27,13 @@ public final class Main {
         .setLevel(Level.toLevel(config.logLevel(), Level.INFO));
 
     long started = System.nanoTime();
-    Vertx vertx = Vertx.vertx();
-    Node.deploy(vertx, config)
+    Future<Vertx> vertx = config.cluster()
+        ? ClusterNode.start(config, new VertxOptions()).compose(node -> {
+            log.info("joined cluster {} as {} ({} members)", config.clusterName(), node.nodeId(), node.memberCount());
+            return Node.deploy(node.vertx(), config, node.backends(config)).map(node.vertx());
+          })
+        : Future.succeededFuture(Vertx.vertx()).compose(v -> Node.deploy(v, config).map(v));
+    vertx
         .onSuccess(v -> {
           String host = "0.0.0.0".equals(config.host()) ? "localhost" : config.host();
           log.info("ready in {} ms: http://{}:{}/ (dev mode {})", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
@@ -33,11 +41,11 @@ public final class Main {
         })
         .onFailure(e -> {
           log.error("start-up failed: {}", e.toString(), e);
-          vertx.close().onComplete(done -> System.exit(1));
+          System.exit(1);
         });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        if (vertx.succeeded()) vertx.result().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.warn("shutdown did not complete: {}", e.toString());
       }

@@ -46,7 +46,8 @@ final class Bridge {
     long every = Math.max(100, Math.min(5000, config.pingTimeout().toMillis() / 4));
     reaper = vertx.setPeriodic(every, t -> reapSilent());
     return Future.all(List.of(
-        bus.<JsonObject>localConsumer(GatewayAddresses.DELIVER, m -> deliver(m.body())).completion(),
+        // cluster-wide: a push published on any node reaches the sockets of this one
+        bus.<JsonObject>consumer(GatewayAddresses.DELIVER, m -> deliver(m.body())).completion(),
         bus.<JsonObject>localConsumer(StatusAddresses.TOPIC, m -> fanOut(StatusAddresses.TOPIC, m.body())).completion(),
         bus.<JsonObject>localConsumer(PresenceAddresses.TOPIC, m -> fanOut(PresenceAddresses.TOPIC, m.body())).completion()))
         .mapEmpty();

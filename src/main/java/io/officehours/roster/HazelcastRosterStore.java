@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class HazelcastRosterStore implements RosterStore {
 
-  static final String MAP = "officehours.roster";
+  public static final String MAP = "officehours.roster";
   private static final String KEY = "roster";
 
   private final IMap<String, Roster> map;

@@ -1,5 +1,6 @@
 package io.officehours.store;
 
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
@@ -29,15 +30,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HazelcastChatStore implements ChatStore {
 
-  static final String MAP = "officehours.chats";
+  private static final String MAP = "officehours.chats";
   private static final long ENDED_TTL_HOURS = 24;
 
   private final IMap<String, ChatLog> map;
   private final Vertx vertx;
 
   /** Calls must come from a Vert.x context (the chat verticle's): results come back on it. */
-  public HazelcastChatStore(IMap<String, ChatLog> map, Vertx vertx) {
-    this.map = map;
+  public HazelcastChatStore(HazelcastInstance hazelcast, Vertx vertx) {
+    this.map = hazelcast.getMap(MAP);
     this.vertx = vertx;
   }
 

@@ -1,0 +1,48 @@
+package io.officehours.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.XmlConfigBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Builds the Hazelcast config of a node: the cluster.xml named by {@code --cluster-config}, else
+ * {@code ./cluster.xml}, else the copy bundled in the jar; then the node's own flags on top (cluster
+ * name, port, bind interface, member list), so one file serves every node of a deployment.
+ */
+public final class HazelcastSettings {
+
+  private HazelcastSettings() {}
+
+  public static Config of(io.officehours.config.Config node) {
+    Config hz = load(node.clusterConfig());
+    hz.setClusterName(node.clusterName());
+    hz.setInstanceName("officehours-" + node.nodeId());
+    // bind and advertise exactly this address: nothing may assume loopback or guess an interface
+    hz.setProperty("hazelcast.local.localAddress", node.clusterHost());
+    NetworkConfig network = hz.getNetworkConfig();
+    network.setPort(node.clusterPort()).setPortAutoIncrement(false);
+    network.getJoin().getMulticastConfig().setEnabled(false);
+    network.getJoin().getAutoDetectionConfig().setEnabled(false);
+    network.getJoin().getTcpIpConfig().setEnabled(true).setMembers(node.clusterMembers());
+    return hz;
+  }
+
+  private static Config load(Path explicit) {
+    try {
+      if (explicit != null) return new XmlConfigBuilder(explicit.toString()).build();
+      Path local = Path.of("cluster.xml");
+      if (Files.isRegularFile(local)) return new XmlConfigBuilder(local.toString()).build();
+      try (InputStream bundled = HazelcastSettings.class.getResourceAsStream("/cluster.xml")) {
+        if (bundled == null) throw new IllegalStateException("cluster.xml is missing from the jar");
+        return new XmlConfigBuilder(bundled).build();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the Hazelcast config", e);
+    }
+  }
+}

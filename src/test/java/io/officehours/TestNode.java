@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,7 +46,8 @@ public final class TestNode implements AutoCloseable {
     this.config = config;
     this.port = config.port();
     this.http = vertx.createHttpClient();
-    this.ws = vertx.createWebSocketClient();
+    // Vert.x allows 50 WebSockets per server by default and queues the rest: tests open many more
+    this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
   }
 
   /** Starts a node with the given extra command-line flags (dev mode on, free port). */

@@ -8,6 +8,7 @@ import io.officehours.loadtest.BridgeClient;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class TestCluster implements AutoCloseable {
         .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
     return ClusterNode.start(config, options)
         .compose(node -> Node.deploy(node.vertx(), config, node.backends(config))
-            .map(d -> new Member(node, config, node.vertx().createWebSocketClient())));
+            .map(d -> new Member(node, config, node.vertx().createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)))));
   }
 
   public String token(int member, String userId, String role) {

@@ -6,7 +6,7 @@ import io.officehours.config.ServerCommand;
 import io.officehours.cluster.ClusterNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import io.officehours.ops.NodeMetrics;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +28,11 @@ public final class Main {
 
     long started = System.nanoTime();
     Future<Vertx> vertx = config.cluster()
-        ? ClusterNode.start(config, new VertxOptions()).compose(node -> {
+        ? ClusterNode.start(config, NodeMetrics.vertxOptions(config)).compose(node -> {
             log.info("joined cluster {} as {} ({} members)", config.clusterName(), node.nodeId(), node.memberCount());
             return Node.deploy(node.vertx(), config, node.backends(config)).map(node.vertx());
           })
-        : Future.succeededFuture(Vertx.vertx()).compose(v -> Node.deploy(v, config).map(v));
+        : Future.succeededFuture(Vertx.vertx(NodeMetrics.vertxOptions(config))).compose(v -> Node.deploy(v, config).map(v));
     vertx
         .onSuccess(v -> {
           String host = "0.0.0.0".equals(config.host()) ? "localhost" : config.host();

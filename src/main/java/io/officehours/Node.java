@@ -4,6 +4,9 @@ import io.officehours.chat.ChatRouter;
 import io.officehours.chat.ChatVerticle;
 import io.officehours.config.Config;
 import io.officehours.gateway.GatewayVerticle;
+import io.officehours.ops.ClusterView;
+import io.officehours.ops.LocalClusterView;
+import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.LocalPresenceDirectory;
 import io.officehours.presence.PresenceDirectory;
 import io.officehours.presence.PresenceVerticle;
@@ -37,11 +40,13 @@ public final class Node {
    * replicated Hazelcast maps.
    */
   public record Backends(String nodeId, Function<Context, RosterStore> rosters, ChatStore chats, ChatRouter router,
-      PresenceDirectory presence) {
+      PresenceDirectory presence, NodeMetrics metrics, ClusterView view) {
 
     public static Backends local(Config config) {
+      NodeMetrics metrics = NodeMetrics.forNode(config);
       return new Backends(config.nodeId(), ctx -> new LocalRosterStore(config.capacity()),
-          new InMemoryChatStore(RETAINED_ENDED_CHATS), ChatRouter.LOCAL, new LocalPresenceDirectory());
+          new InMemoryChatStore(RETAINED_ENDED_CHATS), ChatRouter.LOCAL, new LocalPresenceDirectory(),
+          metrics, new LocalClusterView(config, metrics));
     }
   }
 
@@ -55,7 +60,7 @@ public final class Node {
         .compose(status -> vertx.deployVerticle(new PresenceVerticle(config, backends.presence()))
             .compose(presence -> vertx.deployVerticle(new RosterVerticle(config, backends.rosters(), backends.nodeId()))
                 .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store, backends.router(), backends.nodeId()))
-                    .compose(chat -> vertx.deployVerticle(() -> new GatewayVerticle(config),
+                    .compose(chat -> vertx.deployVerticle(() -> new GatewayVerticle(config, backends.metrics(), backends.view()),
                             new DeploymentOptions().setInstances(config.gatewayInstances()))
                         .map(gateway -> new Deployment(status, presence, roster, chat, gateway))))));
   }

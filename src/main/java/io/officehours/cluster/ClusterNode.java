@@ -7,6 +7,7 @@ import com.hazelcast.partition.Partition;
 import io.officehours.Node;
 import io.officehours.chat.ChatRouter;
 import io.officehours.config.Config;
+import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.HazelcastPresenceDirectory;
 import io.officehours.roster.HazelcastRosterStore;
 import io.officehours.roster.RosterAddresses;
@@ -72,6 +73,7 @@ public final class ClusterNode {
   }
 
   public Node.Backends backends(Config config) {
+    NodeMetrics metrics = NodeMetrics.forNode(config);
     HazelcastInstance hz = hazelcast();
     String self = nodeId();
     ChatRouter router = chatId -> {
@@ -83,7 +85,9 @@ public final class ClusterNode {
         context -> new HazelcastRosterStore(hz.getMap(HazelcastRosterStore.MAP), config.capacity(), context),
         new HazelcastChatStore(hz, vertx),
         router,
-        new HazelcastPresenceDirectory(hz, self, vertx));
+        new HazelcastPresenceDirectory(hz, self, vertx),
+        metrics,
+        new HazelcastClusterView(hz, self, config, metrics, vertx));
   }
 
   /** Tells this node's roster and presence when another node leaves, so they clean up after it. */

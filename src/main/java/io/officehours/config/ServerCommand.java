@@ -146,11 +146,19 @@ public final class ServerCommand implements Callable<Config> {
       else if (args[i].startsWith("--config=")) path = args[i].substring("--config=".length());
     }
     if (path == null) return new JsonObject();
+    JsonObject settings;
     try {
-      return new JsonObject(Files.readString(Path.of(path)));
+      settings = new JsonObject(Files.readString(Path.of(path)));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage(), e);
     }
+    java.util.Set<String> known = new java.util.HashSet<>();
+    new CommandLine(new ServerCommand()).getCommandSpec().options()
+        .forEach(o -> known.add(o.longestName().replaceFirst("^--", "")));
+    for (String key : settings.fieldNames()) {
+      if (!known.contains(key)) throw new IllegalArgumentException("unknown setting '" + key + "' in " + path);
+    }
+    return settings;
   }
 
   /** Environment first, then the config file; picocli falls back to the annotation's default. */

@@ -1,6 +1,7 @@
 package io.officehours.gateway;
 
 import io.officehours.config.Config;
+import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.PresenceAddresses;
 import io.officehours.status.StatusAddresses;
 import io.vertx.core.Future;
@@ -32,13 +33,19 @@ final class Bridge {
 
   private final Vertx vertx;
   private final Config config;
+  private final NodeMetrics metrics;
   private final Set<BridgeConnection> connections = new HashSet<>();
   private final Map<String, Set<BridgeConnection>> subscribers = new HashMap<>();
   private long reaper = -1;
 
-  Bridge(Vertx vertx, Config config) {
+  Bridge(Vertx vertx, Config config, NodeMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
+    this.metrics = metrics;
+  }
+
+  NodeMetrics metrics() {
+    return metrics;
   }
 
   Future<Void> start() {
@@ -79,6 +86,7 @@ final class Bridge {
     String ref = config.nodeId() + "-" + Long.toString(REFS.incrementAndGet(), 36);
     BridgeConnection connection = new BridgeConnection(this, socket, identity, ref, now());
     connections.add(connection);
+    metrics.connectionOpened();
     bus().send(PresenceAddresses.CONNECTED, new JsonObject()
         .put("userId", identity.userId()).put("role", identity.role().wire()).put("ref", ref));
     LOG.debug("connection {} opened by {} ({})", ref, identity.userId(), identity.role().wire());
@@ -86,7 +94,7 @@ final class Bridge {
   }
 
   void forget(BridgeConnection connection) {
-    connections.remove(connection);
+    if (connections.remove(connection)) metrics.connectionClosed();
     LOG.debug("connection {} of {} closed", connection.ref(), connection.identity().userId());
   }
 
@@ -108,6 +116,7 @@ final class Bridge {
       if (set == null) continue;
       String frame = Frames.rec(address, body);
       for (BridgeConnection c : List.copyOf(set)) c.write(frame);
+      metrics.pushes(set.size());
     }
   }
 
@@ -116,6 +125,7 @@ final class Bridge {
     if (set == null) return;
     String frame = Frames.rec(address, body);
     for (BridgeConnection c : List.copyOf(set)) c.write(frame);
+    metrics.pushes(set.size());
   }
 
   /** Closes the sockets that sent nothing (not even a ping) for the ping timeout. */

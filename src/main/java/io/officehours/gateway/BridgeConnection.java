@@ -90,15 +90,16 @@ final class BridgeConnection {
     try {
       Object parsed = Json.decodeValue(text);
       if (!(parsed instanceof JsonObject object)) {
-        write(Frames.err(null, Failure.BAD_REQUEST, "frame must be a JSON object"));
+        badFrame("frame must be a JSON object");
         return;
       }
       frame = object;
     } catch (DecodeException e) {
-      write(Frames.err(null, Failure.BAD_REQUEST, "frame is not valid JSON"));
+      badFrame("frame is not valid JSON");
       return;
     }
     Object type = frame.getValue("type");
+    bridge.metrics().frameIn(type instanceof String t ? t : "invalid");
     if (!limiter.tryAcquire(lastSeen)) {
       write(Frames.err(replyAddressOrNull(frame), Failure.TOO_MANY, "too many frames: slow down"));
       return;
@@ -115,6 +116,16 @@ final class BridgeConnection {
       case "unregister" -> unregister(frame);
       default -> write(Frames.err(null, Failure.BAD_REQUEST, "unknown frame type"));
     }
+  }
+
+  /** A frame that is not even a JSON object costs a token too; a socket that keeps sending them is closed. */
+  private void badFrame(String why) {
+    bridge.metrics().frameIn("invalid");
+    if (!limiter.tryAcquire(lastSeen)) {
+      close((short) 1008, "too many malformed frames");
+      return;
+    }
+    write(Frames.err(null, Failure.BAD_REQUEST, why));
   }
 
   private void tooLarge() {
@@ -135,6 +146,7 @@ final class BridgeConnection {
       write(Frames.err(replyAddress, Failure.FORBIDDEN, "access denied: " + address));
       return;
     }
+    bridge.metrics().request(address);
     EventBus bus = bridge.bus();
     DeliveryOptions options = caller.toDeliveryOptions(bridge.config().requestTimeout().toMillis());
     bus.<JsonObject>request(address, body == null ? new JsonObject() : body, options).onComplete(ar -> {
@@ -174,7 +186,7 @@ final class BridgeConnection {
       return;
     }
     // the snapshot and the topic's pushes come from the same verticle in order, so subscribing on
-    // the snapshot's reply misses no push and repeats none
+    // the snapshot's reply misses no push (a push right after may repeat the snapshot's counts)
     bridge.bus().<JsonObject>request(snapshotAddress, new JsonObject(),
             new DeliveryOptions().setSendTimeout(bridge.config().requestTimeout().toMillis()))
         .map(Message::body)
@@ -227,11 +239,23 @@ final class BridgeConnection {
   /** Writes a frame; a client that stopped reading while pushes pile up is dropped, not buffered forever. */
   void write(String frame) {
     if (closed) return;
+    if (frame.startsWith(ERR_PREFIX)) bridge.metrics().error(errorCode(frame));
     if (socket.writeQueueFull()) {
       close((short) 1008, "slow consumer");
       return;
     }
     socket.write(frame);
+  }
+
+  private static final String ERR_PREFIX = "{\"type\":\"err\"";
+
+  private static int errorCode(String errFrame) {
+    int at = errFrame.indexOf("\"failureCode\":");
+    if (at < 0) return 0;
+    int start = at + "\"failureCode\":".length();
+    int end = start;
+    while (end < errFrame.length() && Character.isDigit(errFrame.charAt(end))) end++;
+    return end > start ? Integer.parseInt(errFrame.substring(start, end)) : 0;
   }
 
   void close(short code, String reason) {

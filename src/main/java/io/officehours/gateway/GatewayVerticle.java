@@ -20,6 +20,9 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.officehours.ops.ClusterView;
+import io.officehours.ops.NodeMetrics;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,18 +41,22 @@ public final class GatewayVerticle extends VerticleBase {
   private static final String IDENTITY = "officehours.identity";
 
   private final Config config;
+  private final NodeMetrics metrics;
+  private final ClusterView cluster;
   private TokenService tokens;
   private Bridge bridge;
   private HttpServer server;
 
-  public GatewayVerticle(Config config) {
+  public GatewayVerticle(Config config, NodeMetrics metrics, ClusterView cluster) {
     this.config = config;
+    this.metrics = metrics;
+    this.cluster = cluster;
   }
 
   @Override
   public Future<?> start() {
     tokens = new TokenService(vertx, config);
-    bridge = new Bridge(vertx, config);
+    bridge = new Bridge(vertx, config, metrics);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.host())
         .setMaxWebSocketFrameSize(config.maxFrameBytes())
@@ -66,10 +73,16 @@ public final class GatewayVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("node", config.nodeId())));
+    router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(config.nodeId()));
+    router.get("/api/cluster").handler(this::clusterMembers);
     if (config.dev()) {
       router.post("/api/token").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::issueToken);
     }
     router.get("/eventbus/websocket").handler((ProtocolUpgradeHandler) this::rawWebSocket);
+    // Vert.x 5's SockJS send transports read the body through a BodyHandler; its limit refuses
+    // (413) a send larger than two frames' worth, before the body is buffered
+    router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(2L * config.maxFrameBytes()));
     router.route("/eventbus/*").handler(this::guardSockJs);
     SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions()
         .setHeartbeatInterval(25_000)
@@ -79,6 +92,23 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(this::sockJsSocket));
     router.route().handler(StaticHandler.create("webroot"));
     return router;
+  }
+
+  private void ready(RoutingContext ctx) {
+    boolean ready = cluster.ready();
+    ctx.response().setStatusCode(ready ? 200 : 503);
+    ctx.json(new JsonObject().put("status", ready ? "READY" : "NOT_READY").put("node", config.nodeId()));
+  }
+
+  /** Admins only: the nodes, their HTTP addresses and connection counts. */
+  private void clusterMembers(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    String token = header != null && header.startsWith("Bearer ") ? header.substring(7) : ctx.request().getParam("token");
+    tokens.verify(token)
+        .compose(who -> who.role() == Role.ADMIN ? cluster.members()
+            : Future.failedFuture(Failure.of(Failure.FORBIDDEN, "admins only")))
+        .onSuccess(members -> ctx.json(new JsonObject().put("members", members)))
+        .onFailure(e -> httpError(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }
 
   private void issueToken(RoutingContext ctx) {

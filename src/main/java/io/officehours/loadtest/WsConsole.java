@@ -43,8 +43,9 @@ public final class WsConsole {
     System.err.println("connected; type one JSON frame per line, Ctrl-D to quit");
     ws.textMessageHandler(text -> System.out.println("<< " + text));
     ws.binaryMessageHandler(bytes -> System.out.println("<< " + bytes.toString(StandardCharsets.UTF_8)));
+    boolean[] quitting = {false};
     ws.closeHandler(v -> {
-      System.err.println("closed by server: " + ws.closeStatusCode() + " " + ws.closeReason());
+      if (!quitting[0]) System.err.println("closed by server: " + ws.closeStatusCode() + " " + ws.closeReason());
       vertx.close().onComplete(done -> System.exit(0));
     });
     vertx.setPeriodic(20_000, t -> ws.writeTextMessage("{\"type\":\"ping\"}"));
@@ -53,6 +54,7 @@ public final class WsConsole {
         if (!line.isBlank()) ws.writeTextMessage(line.strip());
       }
     }
+    quitting[0] = true;
     ws.close().toCompletionStage().toCompletableFuture().get();
     client.close();
     vertx.close().toCompletionStage().toCompletableFuture().get();

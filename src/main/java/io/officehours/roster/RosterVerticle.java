@@ -138,11 +138,15 @@ public final class RosterVerticle extends VerticleBase {
           if (departure.leftQueue()) LOG.info("{} left the queue", userId);
           // chatsToClose is in the order the chats started: orphaned students keep that order at the head
           List<Future<Roster.Assignment>> closes = new ArrayList<>();
-          for (Roster.Assignment a : departure.chatsToClose()) closes.add(closeAsLeft(a.chatId(), userId).map(a));
+          for (Roster.Assignment a : departure.chatsToClose()) {
+            closes.add(closeAsLeft(a.chatId(), userId).map(closedNow -> closedNow ? a : null));
+          }
           return Future.join(closes).transform(done -> {
+            // only the students whose chat this departure ended go back: a chat that had ended
+            // already (the student left first) must not requeue a student who is gone
             ArrayList<String> orphans = new ArrayList<>();
             closes.stream().filter(Future::succeeded).map(Future::result)
-                .filter(a -> a.teacherId().equals(userId))
+                .filter(a -> a != null && a.teacherId().equals(userId))
                 .forEach(a -> orphans.add(a.studentId()));
             return orphans.isEmpty() ? Future.succeededFuture() : run(new RosterOps.RequeueAtHead(orphans)).mapEmpty();
           });
@@ -158,13 +162,15 @@ public final class RosterVerticle extends VerticleBase {
         .onFailure(e -> LOG.warn("could not abort the claims of node {}: {}", deadNode, e.toString()));
   }
 
-  /** Ends a chat as "left" and forgets it here whether or not it had ended already. */
-  private Future<Void> closeAsLeft(String chatId, String by) {
+  /**
+   * Ends a chat as "left" and forgets it here whether or not it had ended already; true when this
+   * call ended it, false when it had ended before.
+   */
+  private Future<Boolean> closeAsLeft(String chatId, String by) {
     return request(ChatAddresses.CLOSE, new JsonObject().put("chatId", chatId).put("by", by))
-        .<Void>mapEmpty()
-        .recover(e -> Failure.codeOf(e) == Failure.CONFLICT ? Future.succeededFuture() : Future.failedFuture(e))
-        .transform(done -> run(new RosterOps.Release(chatId)).transform(v -> done.succeeded()
-            ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(done.cause())));
+        .map(reply -> true)
+        .recover(e -> Failure.codeOf(e) == Failure.CONFLICT ? Future.succeededFuture(false) : Future.failedFuture(e))
+        .transform(done -> run(new RosterOps.Release(chatId)).transform(v -> done));
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {

@@ -1,0 +1,65 @@
+package io.officehours.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.officehours.config.Config;
+import io.officehours.ops.ClusterView;
+import io.officehours.ops.NodeMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cluster as operators see it: every node writes its HTTP address and connection count to the
+ * {@code officehours.members} map every {@value #REPORT_MS} ms with a short time to live, so a node
+ * that dies drops out of the list by itself.
+ */
+final class HazelcastClusterView implements ClusterView {
+
+  private static final long REPORT_MS = 2000;
+  private static final long TTL_MS = 10_000;
+
+  private final HazelcastInstance hazelcast;
+  private final IMap<String, String> members;
+  private final String nodeId;
+  private final String http;
+  private final NodeMetrics metrics;
+  private final Vertx vertx;
+
+  HazelcastClusterView(HazelcastInstance hazelcast, String nodeId, Config config, NodeMetrics metrics, Vertx vertx) {
+    this.hazelcast = hazelcast;
+    this.members = hazelcast.getMap("officehours.members");
+    this.nodeId = nodeId;
+    this.http = ("0.0.0.0".equals(config.host()) ? config.clusterHost() : config.host()) + ":" + config.port();
+    this.metrics = metrics;
+    this.vertx = vertx;
+    report();
+    vertx.setPeriodic(REPORT_MS, t -> report());
+  }
+
+  private void report() {
+    JsonObject self = new JsonObject().put("nodeId", nodeId).put("http", http).put("connections", metrics.connections());
+    members.setAsync(nodeId, self.encode(), TTL_MS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public boolean ready() {
+    return hazelcast.getLifecycleService().isRunning() && hazelcast.getPartitionService().isClusterSafe();
+  }
+
+  @Override
+  public Future<JsonArray> members() {
+    return vertx.executeBlocking(() -> {
+      JsonArray out = new JsonArray();
+      hazelcast.getCluster().getMembers().forEach(member -> {
+        String id = member.getUuid().toString();
+        String info = members.get(id);
+        JsonObject json = info != null ? new JsonObject(info) : new JsonObject().put("nodeId", id);
+        out.add(json.put("address", member.getAddress().toString()).put("self", member.localMember()));
+      });
+      return out;
+    }, false);
+  }
+}

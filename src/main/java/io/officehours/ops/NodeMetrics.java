@@ -1,0 +1,85 @@
+package io.officehours.ops;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.officehours.config.Config;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.Match;
+import io.vertx.micrometer.MatchType;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The node's own counters, next to the ones Vert.x keeps (event bus, HTTP, JVM) in the same
+ * Prometheus registry: connections held, frames in by type, requests by address, pushes written,
+ * and errors by code. Micrometer meters are thread-safe, so every gateway instance shares one.
+ */
+public final class NodeMetrics {
+
+  private final MeterRegistry registry;
+  private final AtomicInteger connections = new AtomicInteger();
+
+  private NodeMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    registry.gauge("officehours.connections", connections);
+  }
+
+  /** Vert.x options with Prometheus metrics in a registry named after the node. */
+  public static VertxOptions vertxOptions(Config config) {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setRegistryName(config.nodeId())
+        .setLabels(EnumSet.of(Label.EB_ADDRESS, Label.EB_FAILURE, Label.HTTP_CODE, Label.HTTP_METHOD))
+        // reply addresses are one per request: fold them into one label value
+        .addLabelMatch(new Match().setDomain(MetricsDomain.EVENT_BUS).setLabel(Label.EB_ADDRESS.toString())
+            .setType(MatchType.REGEX).setValue("__vertx\\.reply\\..*").setAlias("reply"))
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+  }
+
+  /** The metrics of the node whose Vert.x was built with {@link #vertxOptions}, or private ones when metrics are off. */
+  public static NodeMetrics forNode(Config config) {
+    MeterRegistry registry = BackendRegistries.getNow(config.nodeId());
+    return new NodeMetrics(registry != null ? registry : new SimpleMeterRegistry());
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public int connections() {
+    return connections.get();
+  }
+
+  public void connectionOpened() {
+    connections.incrementAndGet();
+  }
+
+  public void connectionClosed() {
+    connections.decrementAndGet();
+  }
+
+  public void frameIn(String type) {
+    registry.counter("officehours.frames.in", "type", KNOWN_TYPES.contains(type) ? type : "invalid").increment();
+  }
+
+  public void request(String address) {
+    registry.counter("officehours.requests", "address", address).increment();
+  }
+
+  public void pushes(int frames) {
+    registry.counter("officehours.frames.out").increment(frames);
+  }
+
+  public void error(int code) {
+    registry.counter("officehours.errors", "code", String.valueOf(code)).increment();
+  }
+
+  private static final Set<String> KNOWN_TYPES = Set.of("ping", "send", "publish", "register", "unregister");
+}

@@ -170,7 +170,8 @@ public final class RosterVerticle extends VerticleBase {
     return request(ChatAddresses.CLOSE, new JsonObject().put("chatId", chatId).put("by", by))
         .map(reply -> true)
         .recover(e -> Failure.codeOf(e) == Failure.CONFLICT ? Future.succeededFuture(false) : Future.failedFuture(e))
-        .transform(done -> run(new RosterOps.Release(chatId)).transform(v -> done));
+        .transform(done -> run(new RosterOps.Release(chatId)).transform(v -> done.succeeded()
+            ? Future.succeededFuture(done.result()) : Future.<Boolean>failedFuture(done.cause())));
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {

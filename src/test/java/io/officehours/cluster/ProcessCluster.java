@@ -1,0 +1,113 @@
+package io.officehours.cluster;
+
+import io.officehours.TestNode;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Clustered nodes as separate JVMs (the test's own classpath, {@code io.officehours.Main}), for
+ * tests where a node must really die: {@link #kill} is a SIGKILL. Logs go to target/process-logs.
+ */
+public final class ProcessCluster implements AutoCloseable {
+
+  public record Proc(int index, int port, int hazelcastPort, Process process, Path log) {}
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  public final List<Proc> nodes = new ArrayList<>();
+  private final String name = "oh-proc-" + UUID.randomUUID();
+  private final List<Integer> hazelcastPorts = new ArrayList<>();
+  private final String[] flags;
+
+  private ProcessCluster(int size, String... flags) {
+    this.flags = flags;
+    for (int i = 0; i < size; i++) hazelcastPorts.add(TestNode.freePort());
+  }
+
+  /** Starts the nodes one after the other, each ready before the next, and waits for a full cluster. */
+  public static ProcessCluster start(int size, String... flags) throws Exception {
+    ProcessCluster cluster = new ProcessCluster(size, flags);
+    try {
+      for (int i = 0; i < size; i++) cluster.nodes.add(cluster.launch(i));
+      for (Proc p : cluster.nodes) cluster.awaitReady(p, 60);
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  private Proc launch(int index) throws IOException {
+    int port = TestNode.freePort();
+    Path logs = Path.of("target", "process-logs");
+    Files.createDirectories(logs);
+    Path log = logs.resolve(name + "-n" + index + ".log");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "--add-modules", "java.se",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), "io.officehours.Main",
+        "--port", String.valueOf(port), "--host", "127.0.0.1", "--node-id", "p" + index, "--gateways", "1",
+        "--cluster", "--cluster-name", name, "--cluster-host", "127.0.0.1",
+        "--cluster-port", String.valueOf(hazelcastPorts.get(index)),
+        "--cluster-members", String.join(",", hazelcastPorts.stream().map(p -> "127.0.0.1:" + p).toList()),
+        "--request-timeout", "3s"));
+    command.addAll(List.of(flags));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new Proc(index, port, hazelcastPorts.get(index), process, log);
+  }
+
+  /** Waits until GET /ready answers 200 (joined, partitions safe). */
+  public void awaitReady(Proc p, int seconds) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!p.process().isAlive()) throw new IllegalStateException("node " + p.index() + " died: " + Files.readString(p.log()));
+      try {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.port() + "/ready"))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) return;
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("node " + p.index() + " not ready after " + seconds + " s; log " + p.log());
+  }
+
+  /** SIGKILL: no goodbye to the cluster, sockets reset by the kernel. */
+  public void kill(int index) throws InterruptedException {
+    Process p = nodes.get(index).process();
+    p.destroyForcibly();
+    p.waitFor();
+  }
+
+  @Override
+  public void close() {
+    for (Proc p : nodes) {
+      p.process().destroy();
+    }
+    for (Proc p : nodes) {
+      try {
+        if (!p.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.process().destroyForcibly();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  public static File logsDir() {
+    return Path.of("target", "process-logs").toFile();
+  }
+}

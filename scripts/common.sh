@@ -46,3 +46,59 @@ stop_pidfile() {
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
+
+CLUSTER_DIR="$RUN_DIR/cluster"
+NODE_BASE_PORT=${OFFICEHOURS_NODE_BASE_PORT:-8081}
+HZ_BASE_PORT=${OFFICEHOURS_HZ_BASE_PORT:-5701}
+LB_PORT=${OFFICEHOURS_LB_PORT:-8080}
+REDIS_PORT=${OFFICEHOURS_REDIS_PORT:-6379}
+
+# Writes an nginx config to FILE: plain round-robin over the given backends for everything,
+# except SockJS session requests (/eventbus/<server>/<session>/<transport>), which are hashed on
+# the session id so every poll and send of one session reaches the node that holds it. No cookies.
+# Usage: write_nginx_conf FILE PREFIX_DIR LISTEN_PORT host:port...
+write_nginx_conf() {
+  local file=$1 prefix=$2 listen=$3; shift 3
+  local servers="" b
+  for b in "$@"; do servers+="    server $b max_fails=1 fail_timeout=2s;"$'\n'; done
+  cat >"$file" <<NGINX
+worker_processes 1;
+daemon off;
+pid $prefix/nginx.pid;
+error_log $prefix/error.log warn;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  client_body_temp_path $prefix/client_temp;
+  proxy_temp_path $prefix/proxy_temp;
+  fastcgi_temp_path $prefix/fastcgi_temp;
+  uwsgi_temp_path $prefix/uwsgi_temp;
+  scgi_temp_path $prefix/scgi_temp;
+
+  map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+  map \$uri \$sockjs_session { ~^/eventbus/[^/]+/([^/]+)/ \$1; default ""; }
+
+  upstream officehours { 
+$servers  }
+  upstream officehours_sockjs {
+    hash \$sockjs_session consistent;
+$servers  }
+
+  server {
+    listen 127.0.0.1:$listen;
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade \$http_upgrade;
+    proxy_set_header Connection \$connection_upgrade;
+    proxy_set_header Host \$host;
+    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    proxy_read_timeout 3600s;
+    proxy_send_timeout 3600s;
+    proxy_buffering off;
+    proxy_next_upstream error timeout;
+
+    location ~ ^/eventbus/[^/]+/[^/]+/ { proxy_pass http://officehours_sockjs; }
+    location / { proxy_pass http://officehours; }
+  }
+}
+NGINX
+}

@@ -240,11 +240,16 @@ final class BridgeConnection {
   void write(String frame) {
     if (closed) return;
     if (frame.startsWith(ERR_PREFIX)) bridge.metrics().error(errorCode(frame));
-    if (socket.writeQueueFull()) {
-      close((short) 1008, "slow consumer");
-      return;
+    try {
+      if (socket.writeQueueFull()) {
+        close((short) 1008, "slow consumer");
+        return;
+      }
+      socket.write(frame);
+    } catch (IllegalStateException e) {
+      // the client's close frame has arrived but the close handler has not run yet: Vert.x throws
+      // "WebSocket is closed"; drop the frame so the fan-out loop goes on to the other sockets
     }
-    socket.write(frame);
   }
 
   private static final String ERR_PREFIX = "{\"type\":\"err\"";

@@ -75,7 +75,9 @@ http {
   uwsgi_temp_path $prefix/uwsgi_temp;
   scgi_temp_path $prefix/scgi_temp;
 
-  map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+  # only WebSocket upgrades pass; an h2c upgrade must not reach the nodes through a proxy
+  map \$http_upgrade \$ws_upgrade { ~*^websocket\$ websocket; default ""; }
+  map \$ws_upgrade \$connection_upgrade { websocket upgrade; default ""; }
   map \$uri \$sockjs_session { ~^/eventbus/[^/]+/([^/]+)/ \$1; default ""; }
 
   upstream officehours { 
@@ -87,7 +89,7 @@ $servers  }
   server {
     listen 127.0.0.1:$listen;
     proxy_http_version 1.1;
-    proxy_set_header Upgrade \$http_upgrade;
+    proxy_set_header Upgrade \$ws_upgrade;
     proxy_set_header Connection \$connection_upgrade;
     proxy_set_header Host \$host;
     proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;

@@ -4,6 +4,7 @@ import io.officehours.common.Failure;
 import io.officehours.common.Role;
 import io.officehours.config.Config;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -12,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -39,6 +41,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final String IDENTITY = "officehours.identity";
+  private static final String SESSION = "officehours.sockjs.session";
+  /** WebSocket close code 1009: the message was too big to process. */
+  private static final short MESSAGE_TOO_BIG = 1009;
 
   private final Config config;
   private final NodeMetrics metrics;
@@ -59,6 +64,9 @@ public final class GatewayVerticle extends VerticleBase {
     bridge = new Bridge(vertx, config, metrics);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.host())
+        // HTTP/1.1 and WebSocket only: SockJS polling closes its connection after each response,
+        // which an h2c connection does not survive
+        .setHttp2ClearTextEnabled(false)
         .setMaxWebSocketFrameSize(config.maxFrameBytes())
         .setMaxWebSocketMessageSize(config.maxFrameBytes()));
     return bridge.start().compose(v -> server.requestHandler(router()).listen(config.port()));
@@ -159,14 +167,22 @@ public final class GatewayVerticle extends VerticleBase {
     BridgeConnection connection = bridge.open(ClientSocket.of(ws), identity);
     ws.textMessageHandler(connection::onText);
     ws.binaryMessageHandler(connection::onBytes);
-    ws.exceptionHandler(e -> LOG.debug("socket {}: {}", connection.ref(), e.toString()));
+    ws.exceptionHandler(e -> {
+      LOG.debug("socket {}: {}", connection.ref(), e.toString());
+      // Vert.x drops a message over maxWebSocketMessageSize, reports it here and keeps the socket
+      // open: the client would never learn its frame was refused, so close as the contract asks
+      if (e instanceof IllegalStateException) {
+        connection.close(MESSAGE_TOO_BIG, "frame larger than " + config.maxFrameBytes() + " bytes");
+      }
+    });
     ws.closeHandler(v -> connection.closed());
   }
 
   /**
    * Every SockJS request that carries a session (any transport, and each xhr poll or send) must
-   * carry a valid token; {@code info} and the iframe page carry no frames and need none. Sends
-   * larger than a frame may be are refused before their body is read.
+   * carry a valid token of the user who opened the session; {@code info} and the iframe page carry
+   * no frames and need none. Sends are read by the BodyHandler before this check, so a send
+   * without a token costs the node at most the body limit (two frames) before its 401.
    */
   private void guardSockJs(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
@@ -183,14 +199,23 @@ public final class GatewayVerticle extends VerticleBase {
         return;
       }
     }
-    request.pause();
+    // the BodyHandler has read a POST already, and an HTTP/2 request that ended throws on pause()
+    boolean paused = !request.isEnded();
+    if (paused) request.pause();
     tokens.verify(request.getParam("token")).onComplete(ar -> {
-      request.resume();
+      if (paused) request.resume();
       if (ar.failed()) {
         httpError(ctx, 401, Failure.messageOf(ar.cause()));
         return;
       }
+      // a session belongs to the user whose token opened it: another valid token may not use it
+      String owner = sessionOwners().get(parts[1]);
+      if (owner != null && !owner.equals(ar.result().userId())) {
+        httpError(ctx, 403, "this session belongs to another user");
+        return;
+      }
       ctx.put(IDENTITY, ar.result());
+      ctx.put(SESSION, parts[1]);
       ctx.next();
     });
   }
@@ -209,11 +234,26 @@ public final class GatewayVerticle extends VerticleBase {
       sock.close(4401, "not authenticated");
       return;
     }
+    String session = sock.routingContext().get(SESSION);
+    sessionOwners().put(session, identity.userId());
     BridgeConnection connection = bridge.open(ClientSocket.of(sock), identity);
     sock.handler(connection::onBytes);
     sock.exceptionHandler(e -> LOG.debug("socket {}: {}", connection.ref(), e.toString()));
-    sock.endHandler(v -> connection.closed());
-    sock.closeHandler(v -> connection.closed());
+    Handler<Void> cleanup = v -> {
+      sessionOwners().remove(session, identity.userId());
+      connection.closed();
+    };
+    sock.endHandler(cleanup);
+    sock.closeHandler(cleanup);
+  }
+
+  /**
+   * Who opened each live SockJS session of this node. SockJS keeps its sessions in one map for all
+   * gateway instances (any instance may serve a session's next poll), so their owners are kept
+   * the same way.
+   */
+  private LocalMap<String, String> sessionOwners() {
+    return vertx.sharedData().getLocalMap("officehours.sockjs.owners");
   }
 
   private static void httpError(RoutingContext ctx, int status, String message) {

@@ -7,6 +7,10 @@ need_apt=()
 command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need_apt+=(maven)
 command -v curl >/dev/null || need_apt+=(curl)
+command -v python3 >/dev/null || need_apt+=(python3)
+# the load-balancer tests run a real nginx; the partition test needs ip netns (iproute2)
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx)
+command -v ip >/dev/null || need_apt+=(iproute2)
 if (( ${#need_apt[@]} )); then
   if [[ $(id -u) -ne 0 ]]; then echo "missing: ${need_apt[*]} (run as root to install)" >&2; exit 1; fi
   log "installing ${need_apt[*]}"

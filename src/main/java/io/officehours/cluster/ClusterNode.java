@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +30,30 @@ public final class ClusterNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
+  /** Member attribute carrying the node id, so every member can name the owner of a partition. */
+  static final String NODE_ATTRIBUTE = "officehours.node";
+
   private final Vertx vertx;
   private final HazelcastClusterManager manager;
+  private final String nodeId;
 
-  private ClusterNode(Vertx vertx, HazelcastClusterManager manager) {
+  private ClusterNode(Vertx vertx, HazelcastClusterManager manager, String nodeId) {
     this.vertx = vertx;
     this.manager = manager;
+    this.nodeId = nodeId;
   }
 
   /** Starts clustered Vert.x; completes once this node has joined (or formed) the cluster. */
   public static Future<ClusterNode> start(Config config, VertxOptions options) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSettings.of(config));
+    // new on every start: a restarted node is a new incarnation whose predecessor's presences and
+    // claims are cleaned up as those of a departed node, never adopted
+    String nodeId = UUID.randomUUID().toString();
+    com.hazelcast.config.Config hz = HazelcastSettings.of(config);
+    hz.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
+    HazelcastClusterManager manager = new HazelcastClusterManager(hz);
     options.getEventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost());
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
-        .map(vertx -> new ClusterNode(vertx, manager))
+        .map(vertx -> new ClusterNode(vertx, manager, nodeId))
         .onSuccess(ClusterNode::watchMembers);
   }
 
@@ -55,12 +66,18 @@ public final class ClusterNode {
   }
 
   /**
-   * This member's Hazelcast UUID: the id that names this node in chat routing, presence ownership
-   * and claim cleanup, because partition owners and departed members are known by it (Vert.x 5's
-   * own node id is a different UUID).
+   * The id that names this node in chat routing, presence ownership and claim cleanup. It is a
+   * member attribute rather than the member UUID because Hazelcast gives a member a new UUID when
+   * it merges back after a split brain, while the node, its consumers and its connections are the
+   * same; and it is not Vert.x's node id, which Hazelcast members cannot see.
    */
   public String nodeId() {
-    return hazelcast().getCluster().getLocalMember().getUuid().toString();
+    return nodeId;
+  }
+
+  static String nodeIdOf(com.hazelcast.cluster.Member member) {
+    String id = member.getAttribute(NODE_ATTRIBUTE);
+    return id != null ? id : member.getUuid().toString();
   }
 
   public int memberCount() {
@@ -79,7 +96,7 @@ public final class ClusterNode {
     ChatRouter router = chatId -> {
       Partition partition = hz.getPartitionService().getPartition(chatId);
       var owner = partition.getOwner();
-      return owner == null ? null : owner.getUuid().toString();
+      return owner == null ? null : nodeIdOf(owner);
     };
     return new Node.Backends(self,
         context -> new HazelcastRosterStore(hz.getMap(HazelcastRosterStore.MAP), config.capacity(), context),
@@ -100,7 +117,7 @@ public final class ClusterNode {
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        String departed = event.getMember().getUuid().toString();
+        String departed = nodeIdOf(event.getMember());
         LOG.info("member left: {} ({} members)", event.getMember().getAddress(), event.getMembers().size());
         vertx.runOnContext(v -> vertx.eventBus().publish(RosterAddresses.NODE_LEFT, new JsonObject().put("nodeId", departed)));
       }

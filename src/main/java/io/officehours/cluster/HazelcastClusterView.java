@@ -54,7 +54,7 @@ final class HazelcastClusterView implements ClusterView {
     return vertx.executeBlocking(() -> {
       JsonArray out = new JsonArray();
       hazelcast.getCluster().getMembers().forEach(member -> {
-        String id = member.getUuid().toString();
+        String id = ClusterNode.nodeIdOf(member);
         String info = members.get(id);
         JsonObject json = info != null ? new JsonObject(info) : new JsonObject().put("nodeId", id);
         out.add(json.put("address", member.getAddress().toString()).put("self", member.localMember()));

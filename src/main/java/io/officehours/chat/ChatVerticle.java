@@ -14,6 +14,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -84,7 +86,17 @@ public final class ChatVerticle extends VerticleBase {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.requestTimeout().toMillis());
     m.headers().forEach(h -> options.addHeader(h.getKey(), h.getValue()));
     options.addHeader(OP, address);
-    return vertx.eventBus().<JsonObject>request(ChatAddresses.node(owner), body, options).map(Message::body);
+    JsonObject forwarded = body;
+    return vertx.eventBus().<JsonObject>request(ChatAddresses.node(owner), body, options)
+        .map(Message::body)
+        .recover(e -> {
+          // the owner just left and the partition table does not know yet: the store is still
+          // right when written from here, only the one-node ordering of pushes is lost meanwhile
+          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            return writes.get(address).handle(m.headers(), forwarded);
+          }
+          return Future.failedFuture(e);
+        });
   }
 
   private Future<JsonObject> forwarded(Message<Object> m) {

@@ -40,8 +40,13 @@ final class HazelcastClusterView implements ClusterView {
   }
 
   private void report() {
+    if (!hazelcast.getLifecycleService().isRunning()) return;
     JsonObject self = new JsonObject().put("nodeId", nodeId).put("http", http).put("connections", metrics.connections());
-    members.setAsync(nodeId, self.encode(), TTL_MS, TimeUnit.MILLISECONDS);
+    try {
+      members.setAsync(nodeId, self.encode(), TTL_MS, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException shuttingDown) {
+      // the member is leaving; its entry expires by itself
+    }
   }
 
   @Override

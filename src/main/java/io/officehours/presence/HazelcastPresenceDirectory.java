@@ -74,7 +74,9 @@ public final class HazelcastPresenceDirectory implements PresenceDirectory {
 
   @Override
   public Future<Void> track(String userId, String connectionRef, Meta meta) {
-    return Future.fromCompletionStage(map.setAsync(connectionRef, new PresenceEntry(userId, nodeId, meta)), vertx.getOrCreateContext());
+    // compose turns an exception thrown by a stopping Hazelcast into a failed future
+    return Future.succeededFuture().compose(v ->
+        Future.fromCompletionStage(map.setAsync(connectionRef, new PresenceEntry(userId, nodeId, meta)), vertx.getOrCreateContext()));
   }
 
   @Override
@@ -84,7 +86,8 @@ public final class HazelcastPresenceDirectory implements PresenceDirectory {
 
   @Override
   public Future<Void> untrack(String userId, String connectionRef) {
-    return Future.fromCompletionStage(map.removeAsync(connectionRef), vertx.getOrCreateContext()).mapEmpty();
+    return Future.succeededFuture().compose(v ->
+        Future.fromCompletionStage(map.removeAsync(connectionRef), vertx.getOrCreateContext()).mapEmpty());
   }
 
   @Override

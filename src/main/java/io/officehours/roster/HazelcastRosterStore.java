@@ -32,7 +32,7 @@ public final class HazelcastRosterStore implements RosterStore {
   @Override
   public <T extends Serializable> Future<Outcome<T>> run(RosterOp<T> op) {
     EntryProcessor<String, Roster, Outcome<T>> processor = op.readOnly() ? new Reader<>(op, capacity) : new Processor<>(op, capacity);
-    return Future.fromCompletionStage(map.submitToKey(KEY, processor), context)
+    return Future.succeededFuture().compose(v -> Future.fromCompletionStage(map.submitToKey(KEY, processor), context))
         .compose(outcome -> outcome.failed() ? Future.failedFuture(outcome.failure()) : Future.succeededFuture(outcome));
   }
 

@@ -58,7 +58,7 @@ public final class HazelcastChatStore implements ChatStore {
   }
 
   private <T extends Serializable> Future<T> submit(String chatId, EntryProcessor<String, ChatLog, Result<T>> processor) {
-    return Future.fromCompletionStage(map.submitToKey(chatId, processor), context())
+    return Future.succeededFuture().compose(v -> Future.fromCompletionStage(map.submitToKey(chatId, processor), context()))
         .compose(r -> r.code() == 0 ? Future.succeededFuture(r.value()) : Future.failedFuture(Failure.of(r.code(), r.message())));
   }
 
@@ -74,7 +74,7 @@ public final class HazelcastChatStore implements ChatStore {
 
   @Override
   public Future<List<ChatState>> states(Collection<String> chatIds) {
-    return Future.fromCompletionStage(map.submitToKeys(new HashSet<>(chatIds), new ReadState()), context())
+    return Future.succeededFuture().compose(v -> Future.fromCompletionStage(map.submitToKeys(new HashSet<>(chatIds), new ReadState()), context()))
         .map(results -> {
           List<ChatState> out = new ArrayList<>();
           for (String id : chatIds) {

@@ -1,0 +1,236 @@
+package io.officehours.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.officehours.Pushes;
+import io.officehours.TestNode;
+import io.officehours.common.Role;
+import io.officehours.config.ServerCommand;
+import io.officehours.gateway.TokenService;
+import io.officehours.loadtest.BridgeClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Three nodes on three "hosts": network namespaces joined by a bridge, each node bound to its own
+ * 10.77.x.y address, the cluster formed only through the member list. The test JVM reaches them
+ * through a veth of its own on the same bridge. Needs root (scripts/test.sh runs as root in CI).
+ */
+@DisplayName("Three hosts in network namespaces: cross-node chat, a cut link, and a heal")
+@Timeout(300)
+class PartitionIT {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final String ID = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
+  private static final int NET = ThreadLocalRandom.current().nextInt(10, 250);
+  private static final String SWITCH = "oh" + ID + "sw";
+  private static final String ROOT_LINK = "ohr" + ID;
+  private static final List<Process> nodes = new ArrayList<>();
+  private static Vertx vertx;
+  private static WebSocketClient ws;
+  private static TokenService tokens;
+
+  private static String host(int i) {
+    return "oh" + ID + "h" + i;
+  }
+
+  private static String address(int i) {
+    return "10.77." + NET + "." + i;
+  }
+
+  private static void ip(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("ip"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", command) + ": " + out);
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    boolean root = "root".equals(System.getProperty("user.name"));
+    Assumptions.assumeTrue(root || "true".equals(System.getenv("CI")), "network namespaces need root");
+    ip("netns", "add", SWITCH);
+    ip("-n", SWITCH, "link", "add", "br0", "type", "bridge");
+    ip("-n", SWITCH, "link", "set", "br0", "up");
+    for (int i = 1; i <= 3; i++) {
+      ip("netns", "add", host(i));
+      ip("-n", host(i), "link", "set", "lo", "up");
+      ip("-n", host(i), "link", "add", "eth0", "type", "veth", "peer", "name", "p" + ID + i, "netns", SWITCH);
+      ip("-n", SWITCH, "link", "set", "p" + ID + i, "master", "br0");
+      ip("-n", SWITCH, "link", "set", "p" + ID + i, "up");
+      ip("-n", host(i), "addr", "add", address(i) + "/24", "dev", "eth0");
+      ip("-n", host(i), "link", "set", "eth0", "up");
+    }
+    // the test's own way onto the bridge
+    ip("link", "add", ROOT_LINK, "type", "veth", "peer", "name", "pr" + ID, "netns", SWITCH);
+    ip("-n", SWITCH, "link", "set", "pr" + ID, "master", "br0");
+    ip("-n", SWITCH, "link", "set", "pr" + ID, "up");
+    ip("addr", "add", address(254) + "/24", "dev", ROOT_LINK);
+    ip("link", "set", ROOT_LINK, "up");
+
+    String members = address(1) + ":5701," + address(2) + ":5701," + address(3) + ":5701";
+    Path logs = Path.of("target", "process-logs");
+    Files.createDirectories(logs);
+    for (int i = 1; i <= 3; i++) {
+      List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", host(i),
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "--add-modules", "java.se",
+          "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+          "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+          "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "-cp", System.getProperty("java.class.path"), "io.officehours.Main",
+          // the same ports on every host: only the addresses tell the nodes apart
+          "--host", address(i), "--port", "8080", "--node-id", "h" + i, "--gateways", "1",
+          "--cluster", "--cluster-name", "oh-part-" + ID, "--cluster-host", address(i), "--cluster-port", "5701",
+          "--cluster-members", members, "--request-timeout", "3s"));
+      nodes.add(new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(logs.resolve("partition-" + ID + "-h" + i + ".log").toFile()).start());
+      awaitReady(i, 90);
+    }
+    vertx = Vertx.vertx();
+    ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100));
+    tokens = new TokenService(vertx, ServerCommand.parse(Map.of()));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (Process p : nodes) p.destroy();
+    for (Process p : nodes) {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
+    }
+    if (vertx != null) TestNode.await(vertx.close());
+    for (int i = 1; i <= 3; i++) quietly("netns", "del", host(i));
+    quietly("netns", "del", SWITCH);
+    quietly("link", "del", ROOT_LINK);
+  }
+
+  private static void quietly(String... args) {
+    try {
+      ip(args);
+    } catch (Exception ignored) {
+      // already gone
+    }
+  }
+
+  private static HttpResponse<String> get(int node, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address(node) + ":8080" + path))
+        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void awaitReady(int node, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (get(node, "/ready").statusCode() == 200) return;
+      } catch (IOException notYet) {
+        // starting
+      }
+      Thread.sleep(300);
+    }
+    throw new IllegalStateException("h" + node + " not ready");
+  }
+
+  /** Waits until node sees {@code count} members in /api/cluster. */
+  private static void awaitMembers(int node, int count, int seconds) throws Exception {
+    String admin = tokens.issue("part-admin", Role.ADMIN);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      try {
+        last = get(node, "/api/cluster?token=" + admin).body();
+        if (new JsonObject(last).getJsonArray("members").size() == count) return;
+      } catch (IOException | RuntimeException notYet) {
+        // cut off or busy
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("h" + node + " never saw " + count + " members: " + last);
+  }
+
+  private static BridgeClient connect(int node, String user, String role) {
+    return TestNode.await(BridgeClient.connect(ws, address(node), 8080, tokens.issue(user, Role.parse(role))));
+  }
+
+  @Test
+  void partitionAndHeal() throws Exception {
+    BridgeClient teacher = connect(1, "p-t", "teacher");
+    Pushes teacherInbox = new Pushes();
+    Pushes status = new Pushes();
+    Pushes presence = new Pushes();
+    teacher.register("tutor.user.p-t", teacherInbox::add);
+    teacher.register("tutor.status", status::add);
+    teacher.register("tutor.presence", presence::add);
+
+    // a cross-node chat: student on host 2, teacher on host 1
+    BridgeClient s2 = connect(2, "p-s2", "student");
+    Pushes s2Inbox = new Pushes();
+    s2.register("tutor.user.p-s2", s2Inbox::add);
+    TestNode.await(s2.request("tutor.student.ready", new JsonObject()));
+    String chat = TestNode.await(teacher.request("tutor.teacher.claim", new JsonObject())).getJsonObject("chat").getString("chatId");
+    TestNode.await(teacher.request("tutor.chat.send", new JsonObject().put("chatId", chat).put("text", "hello")));
+    TestNode.await(s2.request("tutor.chat.send", new JsonObject().put("chatId", chat).put("text", "hi")));
+    assertEquals(1, s2Inbox.await("chat.message").getLong("seq"));
+    assertEquals(2, s2Inbox.await("chat.message").getLong("seq"));
+    TestNode.await(teacher.request("tutor.chat.end", new JsonObject().put("chatId", chat)));
+
+    // a student waiting on host 3, then host 3's link is cut
+    BridgeClient s3 = connect(3, "p-s3", "student");
+    TestNode.await(s3.request("tutor.student.ready", new JsonObject()));
+    status.await(s -> s.getInteger("waiting") == 1);
+    ip("-n", host(3), "link", "set", "eth0", "down");
+
+    // the others drop host 3: its student leaves presence and the queue
+    presence.await(p -> "presence.diff".equals(p.getString("type")) && p.getJsonObject("leaves").containsKey("p-s3"));
+    status.await(s -> s.getInteger("waiting") == 0);
+    awaitMembers(1, 2, 30);
+    assertNull(TestNode.await(teacher.request("tutor.teacher.claim", new JsonObject())).getValue("chat"));
+
+    // and keep serving
+    BridgeClient s4 = connect(2, "p-s4", "student");
+    TestNode.await(s4.request("tutor.student.ready", new JsonObject()));
+    JsonObject claimed = TestNode.await(teacher.request("tutor.teacher.claim", new JsonObject())).getJsonObject("chat");
+    assertEquals("p-s4", claimed.getString("studentId"));
+    TestNode.await(teacher.request("tutor.chat.end", new JsonObject().put("chatId", claimed.getString("chatId"))));
+
+    // heal: host 3 rejoins and serves
+    ip("-n", host(3), "link", "set", "eth0", "up");
+    awaitMembers(1, 3, 90);
+    awaitMembers(3, 3, 30);
+    awaitReady(3, 60);
+    BridgeClient s5 = connect(3, "p-s5", "student");
+    Pushes s5Inbox = new Pushes();
+    s5.register("tutor.user.p-s5", s5Inbox::add);
+    TestNode.await(s5.request("tutor.student.ready", new JsonObject()));
+    JsonObject again = TestNode.await(teacher.request("tutor.teacher.claim", new JsonObject())).getJsonObject("chat");
+    assertTrue(again != null && "p-s5".equals(again.getString("studentId")), "claimed " + again);
+    String id = again.getString("chatId");
+    TestNode.await(s5.request("tutor.chat.send", new JsonObject().put("chatId", id).put("text", "back")));
+    TestNode.await(teacher.request("tutor.chat.send", new JsonObject().put("chatId", id).put("text", "welcome back")));
+    assertEquals(1, s5Inbox.await("chat.message").getLong("seq"));
+    assertEquals(2, s5Inbox.await("chat.message").getLong("seq"));
+  }
+}

@@ -57,7 +57,7 @@ public final class Node {
   public static Future<Deployment> deploy(Vertx vertx, Config config, Backends backends) {
     ChatStore store = backends.chats();
     return vertx.deployVerticle(new StatusVerticle())
-        .compose(status -> vertx.deployVerticle(new PresenceVerticle(config, backends.presence()))
+        .compose(status -> vertx.deployVerticle(new PresenceVerticle(config, backends.presence(), backends.metrics()))
             .compose(presence -> vertx.deployVerticle(new RosterVerticle(config, backends.rosters(), backends.nodeId()))
                 .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store, backends.router(), backends.nodeId()))
                     .compose(chat -> vertx.deployVerticle(() -> new GatewayVerticle(config, backends.metrics(), backends.view()),

@@ -24,10 +24,20 @@ public final class NodeMetrics {
 
   private final MeterRegistry registry;
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger presenceUsers = new AtomicInteger();
+  private final AtomicInteger presenceConnections = new AtomicInteger();
 
   private NodeMetrics(MeterRegistry registry) {
     this.registry = registry;
     registry.gauge("officehours.connections", connections);
+    // this node's replica of the whole deployment: equal on every node once presence has converged
+    registry.gauge("officehours.presence.users", presenceUsers);
+    registry.gauge("officehours.presence.connections", presenceConnections);
+  }
+
+  public void presence(int users, int connectionCount) {
+    presenceUsers.set(users);
+    presenceConnections.set(connectionCount);
   }
 
   /** Vert.x options with Prometheus metrics in a registry named after the node. */

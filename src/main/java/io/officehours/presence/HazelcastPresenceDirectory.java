@@ -96,6 +96,18 @@ public final class HazelcastPresenceDirectory implements PresenceDirectory {
   }
 
   @Override
+  public Future<Set<String>> offline(Set<String> userIds) {
+    if (userIds.isEmpty()) return Future.succeededFuture(Set.of());
+    return vertx.executeBlocking(() -> {
+      Set<String> gone = new HashSet<>(userIds);
+      for (PresenceEntry still : map.values(Predicates.in("userId", userIds.toArray(new String[0])))) {
+        gone.remove(still.getUserId());
+      }
+      return gone;
+    }, false);
+  }
+
+  @Override
   public Future<Set<String>> dropNode(String departed) {
     return vertx.executeBlocking(() -> {
       Collection<PresenceEntry> gone = map.values(Predicates.equal("ownerNode", departed));

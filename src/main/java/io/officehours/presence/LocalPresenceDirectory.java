@@ -44,6 +44,13 @@ public final class LocalPresenceDirectory implements PresenceDirectory {
   }
 
   @Override
+  public Future<Set<String>> offline(Set<String> userIds) {
+    Set<String> gone = new java.util.HashSet<>(userIds);
+    gone.removeIf(connectionsByUser::containsKey);
+    return Future.succeededFuture(gone);
+  }
+
+  @Override
   public Future<Set<String>> dropNode(String nodeId) {
     return Future.succeededFuture(Set.of());
   }

@@ -23,6 +23,9 @@ public interface PresenceDirectory {
   /** Whether the user has a connection on any node: asked of the authority, not the replica. */
   Future<Boolean> online(String userId);
 
+  /** Those of the users who have no connection on any node, in one query. */
+  Future<Set<String>> offline(Set<String> userIds);
+
   /** Removes the connections of a node that left, and returns their users. */
   Future<Set<String>> dropNode(String nodeId);
 

@@ -16,6 +16,7 @@ public final class PresenceState {
   private final Map<String, LinkedHashMap<String, Meta>> users = new HashMap<>();
   private final Map<String, Integer> usersByRole = new HashMap<>();
   private long version;
+  private int metaCount;
 
   /** Tracks a connection; a connection tracked already is refused (an empty diff). */
   public PresenceDiff join(String userId, String connectionRef, Meta meta) {
@@ -24,6 +25,7 @@ public final class PresenceState {
     if (metas.containsKey(connectionRef)) return diff;
     if (metas.isEmpty()) usersByRole.merge(meta.role(), 1, Integer::sum);
     metas.put(connectionRef, meta);
+    metaCount++;
     diff.join(userId, meta);
     return diff;
   }
@@ -35,6 +37,7 @@ public final class PresenceState {
     if (metas == null) return diff;
     Meta gone = metas.remove(connectionRef);
     if (gone == null) return diff;
+    metaCount--;
     if (metas.isEmpty()) {
       users.remove(userId);
       usersByRole.computeIfPresent(gone.role(), (r, n) -> n > 1 ? n - 1 : null);
@@ -87,9 +90,11 @@ public final class PresenceState {
   }
 
   public int metaCount() {
-    int n = 0;
-    for (Map<String, Meta> metas : users.values()) n += metas.size();
-    return n;
+    return metaCount;
+  }
+
+  public int userCount() {
+    return users.size();
   }
 
   /** The contract's {@code presences} object: {@code {userId: {"metas": [...]}}}. */

@@ -2,6 +2,7 @@ package io.officehours.presence;
 
 import io.officehours.common.Serve;
 import io.officehours.config.Config;
+import io.officehours.ops.NodeMetrics;
 import io.officehours.roster.RosterAddresses;
 import io.officehours.status.StatusAddresses;
 import io.vertx.core.Future;
@@ -35,6 +36,7 @@ public final class PresenceVerticle extends VerticleBase {
 
   private final Config config;
   private final PresenceDirectory directory;
+  private final NodeMetrics metrics;
   private final PresenceState state = new PresenceState();
   /** Connections this node holds: user to refs. */
   private final Map<String, Set<String>> localRefs = new HashMap<>();
@@ -47,9 +49,10 @@ public final class PresenceVerticle extends VerticleBase {
   private int lastTeachers = -1;
   private int lastStudents = -1;
 
-  public PresenceVerticle(Config config, PresenceDirectory directory) {
+  public PresenceVerticle(Config config, PresenceDirectory directory, NodeMetrics metrics) {
     this.config = config;
     this.directory = directory;
+    this.metrics = metrics;
   }
 
   @Override
@@ -113,11 +116,15 @@ public final class PresenceVerticle extends VerticleBase {
 
   private void checkOffline(String userId) {
     directory.online(userId).onSuccess(online -> {
-      if (online || localRefs.containsKey(userId)) return;
-      roleOf.remove(userId);
-      LOG.info("{} is offline", userId);
-      vertx.eventBus().publish(RosterAddresses.USER_OFFLINE, new JsonObject().put("userId", userId));
+      if (!online) announceOffline(userId);
     });
+  }
+
+  private void announceOffline(String userId) {
+    if (localRefs.containsKey(userId)) return;
+    roleOf.remove(userId);
+    LOG.debug("{} is offline", userId);
+    vertx.eventBus().publish(RosterAddresses.USER_OFFLINE, new JsonObject().put("userId", userId));
   }
 
   /** The roster changed a user's status: this node rewrites the metas of the connections it holds. */
@@ -138,7 +145,9 @@ public final class PresenceVerticle extends VerticleBase {
     directory.dropNode(nodeId)
         .onSuccess(users -> {
           LOG.info("node {} left: removed the connections of {} users", nodeId, users.size());
-          users.forEach(this::scheduleOfflineCheck);
+          // one timer and one query for all of them: a node may take thousands of users with it
+          long grace = Math.max(1, config.grace().toMillis());
+          vertx.setTimer(grace, t -> directory.offline(users).onSuccess(gone -> gone.forEach(this::announceOffline)));
         })
         .onFailure(e -> LOG.warn("could not clean up after node {}: {}", nodeId, e.toString()));
   }
@@ -167,6 +176,7 @@ public final class PresenceVerticle extends VerticleBase {
   }
 
   private void publishCounts() {
+    metrics.presence(state.userCount(), state.metaCount());
     int teachers = state.count("teacher");
     int students = state.count("student");
     if (teachers == lastTeachers && students == lastStudents) return;

@@ -11,6 +11,7 @@ command -v python3 >/dev/null || need_apt+=(python3)
 # the load-balancer tests run a real nginx; the partition test needs ip netns (iproute2)
 command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx)
 command -v ip >/dev/null || need_apt+=(iproute2)
+command -v node >/dev/null || need_apt+=(nodejs npm)
 if (( ${#need_apt[@]} )); then
   if [[ $(id -u) -ne 0 ]]; then echo "missing: ${need_apt[*]} (run as root to install)" >&2; exit 1; fi
   log "installing ${need_apt[*]}"
@@ -21,6 +22,8 @@ cd "$ROOT"
 started=$SECONDS
 log "running the test suite"
 mvn -B -ntp verify "$@"
+log "web client tests (node's test runner)"
+(cd "$ROOT/web-client" && { [[ ! -f package-lock.json ]] || npm ci --no-audit --no-fund; } && npm test)
 log "smoke-testing the packaged jar"
 "$ROOT/scripts/smoke.sh"
 log "tests finished in $((SECONDS - started)) s"

@@ -3,13 +3,13 @@
 # redis-server. Everything it starts is tracked by pid files under .run/cluster and stopped by pid.
 #
 #   scripts/cluster.sh up N [--lb] [--redis]   start N nodes on :8081.. (Hazelcast :5701..), nginx on :8080
-#   scripts/cluster.sh status                  pid, port, health and members of each node
+#   scripts/cluster.sh status                  pid, port and readiness of each node
 #   scripts/cluster.sh logs NODE               follow node NODE's log (1-based)
 #   scripts/cluster.sh kill NODE               kill -9 node NODE (to watch the others cope)
 #   scripts/cluster.sh down                    stop what `up` started
 source "$(dirname "$0")/common.sh"
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 node_pidfile() { echo "$CLUSTER_DIR/node$1.pid"; }
 

@@ -59,6 +59,11 @@ public final class Pushes {
     return TestNode.await(next(match));
   }
 
+  /** Forgets the pushes not yet claimed, so the next {@link #next} waits for something that comes after. */
+  public synchronized void clear() {
+    unclaimed.clear();
+  }
+
   /** Everything received so far, in order. */
   public synchronized List<JsonObject> all() {
     return List.copyOf(all);

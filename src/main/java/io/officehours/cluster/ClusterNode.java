@@ -51,7 +51,8 @@ public final class ClusterNode {
     com.hazelcast.config.Config hz = HazelcastSettings.of(config);
     hz.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
     HazelcastClusterManager manager = new HazelcastClusterManager(hz);
-    options.getEventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost());
+    options.getEventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost())
+        .setPort(config.eventBusPort()).setClusterPublicPort(config.eventBusPort());
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
         .map(vertx -> new ClusterNode(vertx, manager, nodeId))
         .onSuccess(ClusterNode::watchMembers);

@@ -24,6 +24,7 @@ public final class HazelcastSettings {
     hz.setInstanceName("officehours-" + node.nodeId());
     // bind and advertise exactly this address: nothing may assume loopback or guess an interface
     hz.setProperty("hazelcast.local.localAddress", node.clusterHost());
+    hz.setProperty("hazelcast.socket.bind.any", "false");
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(node.clusterPort()).setPortAutoIncrement(false);
     network.getJoin().getMulticastConfig().setEnabled(false);

@@ -30,6 +30,7 @@ import java.time.Duration;
  * @param clusterPort       Hazelcast port
  * @param clusterMembers    other members to contact, host or host:port
  * @param clusterConfig     Hazelcast XML to start from (null: ./cluster.xml, else the bundled one)
+ * @param eventBusPort      port of the clustered event bus (0: any free port)
  */
 public record Config(
     String nodeId,
@@ -55,7 +56,8 @@ public record Config(
     String clusterHost,
     int clusterPort,
     java.util.List<String> clusterMembers,
-    java.nio.file.Path clusterConfig) {
+    java.nio.file.Path clusterConfig,
+    int eventBusPort) {
 
   public static final String DEV_SECRET = "office-hours-dev-secret-not-for-production";
 

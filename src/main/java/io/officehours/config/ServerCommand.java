@@ -109,6 +109,10 @@ public final class ServerCommand implements Callable<Config> {
       description = "Hazelcast XML (default: ./cluster.xml, else the one in the jar)")
   Path clusterConfig;
 
+  @Option(names = "--eventbus-port", defaultValue = "0",
+      description = "Port of the clustered event bus, 0 for any free one; pin it behind a firewall (default: ${DEFAULT-VALUE})")
+  int eventBusPort;
+
   @Override
   public Config call() {
     return new Config(
@@ -119,7 +123,7 @@ public final class ServerCommand implements Callable<Config> {
         maxTextLength, maxFrameBytes, maxAddressLength, maxRegistrations, rateBurst, ratePerSecond,
         capacity,
         gatewayInstances != null ? gatewayInstances : Runtime.getRuntime().availableProcessors(),
-        logLevel, cluster, clusterName, clusterHost, clusterPort, clusterMembers, clusterConfig);
+        logLevel, cluster, clusterName, clusterHost, clusterPort, clusterMembers, clusterConfig, eventBusPort);
   }
 
   /**

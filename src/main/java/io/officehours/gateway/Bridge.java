@@ -28,8 +28,13 @@ import org.slf4j.LoggerFactory;
 final class Bridge {
 
   private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
-  /** Unique within the JVM; the node id makes refs unique in a cluster. */
+  /** Unique within the JVM. */
   private static final AtomicLong REFS = new AtomicLong();
+  /**
+   * New on every start, so refs never repeat across restarts, nor across nodes that were given
+   * the same --node-id by mistake.
+   */
+  private static final String INCARNATION = Long.toString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE, 36).substring(0, 6);
 
   private final Vertx vertx;
   private final Config config;
@@ -83,7 +88,7 @@ final class Bridge {
 
   /** Adopts an authenticated socket and tells presence about it. */
   BridgeConnection open(ClientSocket socket, Identity identity) {
-    String ref = config.nodeId() + "-" + Long.toString(REFS.incrementAndGet(), 36);
+    String ref = config.nodeId() + "-" + INCARNATION + "-" + Long.toString(REFS.incrementAndGet(), 36);
     BridgeConnection connection = new BridgeConnection(this, socket, identity, ref, now());
     connections.add(connection);
     metrics.connectionOpened();

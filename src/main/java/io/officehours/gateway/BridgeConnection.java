@@ -75,7 +75,7 @@ final class BridgeConnection {
           .decode(ByteBuffer.wrap(data.getBytes())).toString());
     } catch (CharacterCodingException e) {
       lastSeen = bridge.now();
-      write(Frames.err(null, Failure.BAD_REQUEST, "frame is not valid UTF-8"));
+      badFrame("frame is not valid UTF-8");
     }
   }
 
@@ -129,6 +129,11 @@ final class BridgeConnection {
   }
 
   private void tooLarge() {
+    bridge.metrics().frameIn("invalid");
+    if (!limiter.tryAcquire(bridge.now())) {
+      close((short) 1008, "too many malformed frames");
+      return;
+    }
     write(Frames.err(null, Failure.TOO_LARGE, "frame larger than " + bridge.config().maxFrameBytes() + " bytes"));
   }
 

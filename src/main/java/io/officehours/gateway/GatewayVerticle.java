@@ -85,7 +85,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/metrics").handler(PrometheusScrapingHandler.create(config.nodeId()));
     router.get("/api/cluster").handler(this::clusterMembers);
     if (config.dev()) {
-      router.post("/api/token").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::issueToken);
+      router.post("/api/token").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::issueToken);
     }
     router.get("/eventbus/websocket").handler((ProtocolUpgradeHandler) this::rawWebSocket);
     // Vert.x 5's SockJS send transports read the body through a BodyHandler; its limit refuses

@@ -199,8 +199,10 @@ class PartitionIT {
 
     // a student waiting on host 3, then host 3's link is cut
     BridgeClient s3 = connect(3, "p-s3", "student");
+    status.clear();
     TestNode.await(s3.request("tutor.student.ready", new JsonObject()));
     status.await(s -> s.getInteger("waiting") == 1);
+    status.clear();
     ip("-n", host(3), "link", "set", "eth0", "down");
 
     // the others drop host 3: its student leaves presence and the queue

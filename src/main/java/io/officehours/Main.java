@@ -7,6 +7,7 @@ import io.officehours.cluster.ClusterNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.officehours.ops.NodeMetrics;
+import io.officehours.store.HazelcastChatStore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,9 @@ public final class Main {
     Future<Vertx> vertx = config.cluster()
         ? ClusterNode.start(config, NodeMetrics.vertxOptions(config)).compose(node -> {
             log.info("joined cluster {} as {} ({} members)", config.clusterName(), node.nodeId(), node.memberCount());
-            return Node.deploy(node.vertx(), config, node.backends(config)).map(node.vertx());
+            return Node.chatStore(node.vertx(), config, () -> new HazelcastChatStore(node.hazelcast(), node.vertx()))
+                .compose(chats -> Node.deploy(node.vertx(), config, node.backends(config, chats)))
+                .map(node.vertx());
           })
         : Future.succeededFuture(Vertx.vertx(NodeMetrics.vertxOptions(config))).compose(v -> Node.deploy(v, config).map(v));
     vertx

@@ -14,6 +14,8 @@ import io.officehours.roster.RosterVerticle;
 import io.officehours.status.StatusVerticle;
 import io.officehours.store.ChatStore;
 import io.officehours.store.InMemoryChatStore;
+import io.officehours.store.RedisChatStore;
+import io.officehours.store.RedisStoreOptions;
 import io.officehours.roster.LocalRosterStore;
 import io.officehours.roster.RosterStore;
 import io.vertx.core.Context;
@@ -21,6 +23,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Deploys the verticles of one node on a Vert.x instance, services first and the gateway last, so
@@ -42,16 +45,30 @@ public final class Node {
   public record Backends(String nodeId, Function<Context, RosterStore> rosters, ChatStore chats, ChatRouter router,
       PresenceDirectory presence, NodeMetrics metrics, ClusterView view) {
 
-    public static Backends local(Config config) {
+    public static Backends local(Config config, ChatStore chats) {
       NodeMetrics metrics = NodeMetrics.forNode(config);
       return new Backends(config.nodeId(), ctx -> new LocalRosterStore(config.capacity()),
-          new InMemoryChatStore(RETAINED_ENDED_CHATS), ChatRouter.LOCAL, new LocalPresenceDirectory(),
+          chats, ChatRouter.LOCAL, new LocalPresenceDirectory(),
           metrics, new LocalClusterView(config, metrics));
     }
   }
 
   public static Future<Deployment> deploy(Vertx vertx, Config config) {
-    return deploy(vertx, config, Backends.local(config));
+    return chatStore(vertx, config, () -> new InMemoryChatStore(RETAINED_ENDED_CHATS))
+        .compose(chats -> deploy(vertx, config, Backends.local(config, chats)));
+  }
+
+  /**
+   * The chat store the config names: Redis when {@code --redis} is set, connected and ready before
+   * anything is deployed (a node that cannot reach it does not start), else {@code otherwise}.
+   */
+  public static Future<ChatStore> chatStore(Vertx vertx, Config config, Supplier<ChatStore> otherwise) {
+    if (config.redis() == null) return Future.succeededFuture(otherwise.get());
+    RedisStoreOptions options = RedisStoreOptions.of(config.redis())
+        .withTimeout(config.redisTimeout())
+        .withPoolSize(config.redisPool())
+        .withEndedTtl(config.chatRetention());
+    return RedisChatStore.create(vertx, options).map(store -> store);
   }
 
   public static Future<Deployment> deploy(Vertx vertx, Config config, Backends backends) {

@@ -160,8 +160,14 @@ public final class ChatVerticle extends VerticleBase {
     long afterSeq = Json.optionalLong(body, "afterSeq", 0);
     if (afterSeq < 0) throw Failure.of(Failure.BAD_REQUEST, "afterSeq must not be negative");
     return readable(chatId, caller, true)
-        .compose(state -> store.history(chatId, afterSeq))
-        .map(History::toJson);
+        .recover(e -> Failure.codeOf(e) == Failure.NOT_FOUND ? Future.succeededFuture(null) : Future.failedFuture(e))
+        .compose(state -> store.history(chatId, afterSeq).compose(history -> {
+          // No state, yet a history: the store may have lost the chat with its data and says so
+          // (complete false, state unknown). Nothing of the chat is left to protect, so anyone
+          // asking learns it; a chat that exists after all went through readable() or is refused.
+          if (state == null && history.chat().known()) return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such chat"));
+          return Future.succeededFuture(history.toJson());
+        }));
   }
 
   /** The chat's state when the caller may use it: a participant, or an admin when reading. */

@@ -11,6 +11,7 @@ import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.HazelcastPresenceDirectory;
 import io.officehours.roster.HazelcastRosterStore;
 import io.officehours.roster.RosterAddresses;
+import io.officehours.store.ChatStore;
 import io.officehours.store.HazelcastChatStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -90,7 +91,13 @@ public final class ClusterNode {
     return hazelcast().getPartitionService().isClusterSafe();
   }
 
+  /** Backends with the chats in the cluster's Hazelcast map. */
   public Node.Backends backends(Config config) {
+    return backends(config, new HazelcastChatStore(hazelcast(), vertx));
+  }
+
+  /** Backends with the given chat store (Redis, when configured: see {@link Node#chatStore}). */
+  public Node.Backends backends(Config config, ChatStore chats) {
     NodeMetrics metrics = NodeMetrics.forNode(config);
     HazelcastInstance hz = hazelcast();
     String self = nodeId();
@@ -101,7 +108,7 @@ public final class ClusterNode {
     };
     return new Node.Backends(self,
         context -> new HazelcastRosterStore(hz.getMap(HazelcastRosterStore.MAP), config.capacity(), context),
-        new HazelcastChatStore(hz, vertx),
+        chats,
         router,
         new HazelcastPresenceDirectory(hz, self, vertx),
         metrics,

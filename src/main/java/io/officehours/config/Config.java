@@ -31,6 +31,10 @@ import java.time.Duration;
  * @param clusterMembers    other members to contact, host or host:port
  * @param clusterConfig     Hazelcast XML to start from (null: ./cluster.xml, else the bundled one)
  * @param eventBusPort      port of the clustered event bus (0: any free port)
+ * @param redis             Redis URL of the chat store; null keeps chats in memory (in Hazelcast when clustered)
+ * @param redisTimeout      longest wait for the Redis chat store; past it the request fails with 503
+ * @param redisPool         connections from this node to Redis
+ * @param chatRetention     how long Redis keeps an ended chat readable
  */
 public record Config(
     String nodeId,
@@ -57,7 +61,11 @@ public record Config(
     int clusterPort,
     java.util.List<String> clusterMembers,
     java.nio.file.Path clusterConfig,
-    int eventBusPort) {
+    int eventBusPort,
+    String redis,
+    Duration redisTimeout,
+    int redisPool,
+    Duration chatRetention) {
 
   public static final String DEV_SECRET = "office-hours-dev-secret-not-for-production";
 
@@ -73,5 +81,9 @@ public record Config(
     if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1");
     if (gatewayInstances < 1) throw new IllegalArgumentException("gateway instances must be at least 1");
     clusterMembers = java.util.List.copyOf(clusterMembers);
+    if (redis != null && redis.isBlank()) redis = null;
+    if (redisPool < 1) throw new IllegalArgumentException("the Redis pool needs at least one connection");
+    if (redisTimeout.isZero() || redisTimeout.isNegative()) throw new IllegalArgumentException("the Redis timeout must be positive");
+    if (chatRetention.toMillis() < 1) throw new IllegalArgumentException("the chat retention must be positive");
   }
 }

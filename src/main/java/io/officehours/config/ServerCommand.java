@@ -72,10 +72,10 @@ public final class ServerCommand implements Callable<Config> {
   @Option(names = "--max-registrations", defaultValue = "32", description = "Registrations per socket (default: ${DEFAULT-VALUE})")
   int maxRegistrations;
 
-  @Option(names = "--rate-burst", defaultValue = "200", description = "Frames a socket may send in a burst (default: ${DEFAULT-VALUE})")
+  @Option(names = "--rate-burst", defaultValue = "2000", description = "Frames a socket may send in a burst (default: ${DEFAULT-VALUE})")
   int rateBurst;
 
-  @Option(names = "--rate", defaultValue = "100", description = "Sustained frames per second per socket (default: ${DEFAULT-VALUE})")
+  @Option(names = "--rate", defaultValue = "1000", description = "Sustained frames per second per socket (default: ${DEFAULT-VALUE})")
   int ratePerSecond;
 
   @Option(names = "--capacity", defaultValue = "5", description = "Open chats per teacher (default: ${DEFAULT-VALUE})")
@@ -113,6 +113,21 @@ public final class ServerCommand implements Callable<Config> {
       description = "Port of the clustered event bus, 0 for any free one; pin it behind a firewall (default: ${DEFAULT-VALUE})")
   int eventBusPort;
 
+  @Option(names = "--redis", paramLabel = "URL",
+      description = "Keep chats in Redis, e.g. redis://127.0.0.1:6379 (default: in memory, in Hazelcast when clustered)")
+  String redis;
+
+  @Option(names = "--redis-timeout", defaultValue = "2s", converter = DurationConverter.class,
+      description = "Fail a chat-store call with 503 after this long (default: ${DEFAULT-VALUE})")
+  Duration redisTimeout;
+
+  @Option(names = "--redis-pool", defaultValue = "16", description = "Connections to Redis per node (default: ${DEFAULT-VALUE})")
+  int redisPool;
+
+  @Option(names = "--chat-retention", defaultValue = "7d", converter = DurationConverter.class,
+      description = "How long Redis keeps an ended chat readable (default: ${DEFAULT-VALUE})")
+  Duration chatRetention;
+
   @Override
   public Config call() {
     return new Config(
@@ -123,7 +138,8 @@ public final class ServerCommand implements Callable<Config> {
         maxTextLength, maxFrameBytes, maxAddressLength, maxRegistrations, rateBurst, ratePerSecond,
         capacity,
         gatewayInstances != null ? gatewayInstances : Runtime.getRuntime().availableProcessors(),
-        logLevel, cluster, clusterName, clusterHost, clusterPort, clusterMembers, clusterConfig, eventBusPort);
+        logLevel, cluster, clusterName, clusterHost, clusterPort, clusterMembers, clusterConfig, eventBusPort,
+        redis, redisTimeout, redisPool, chatRetention);
   }
 
   /**
@@ -179,7 +195,7 @@ public final class ServerCommand implements Callable<Config> {
     }
   }
 
-  /** Reads {@code 500ms}, {@code 60s}, {@code 10m}, {@code 12h}, or ISO-8601 ({@code PT1M}). */
+  /** Reads {@code 500ms}, {@code 60s}, {@code 10m}, {@code 12h}, {@code 7d}, or ISO-8601 ({@code PT1M}). */
   public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
@@ -191,6 +207,7 @@ public final class ServerCommand implements Callable<Config> {
         case 's' -> Duration.ofSeconds(amount);
         case 'm' -> Duration.ofMinutes(amount);
         case 'h' -> Duration.ofHours(amount);
+        case 'd' -> Duration.ofDays(amount);
         default -> throw new CommandLine.TypeConversionException("not a duration: " + value);
       };
     }

@@ -7,6 +7,7 @@ import io.officehours.roster.RosterAddresses;
 import io.officehours.status.StatusAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class PresenceVerticle extends VerticleBase {
 
   static final long BATCH_MS = 50;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final Logger LOG = LoggerFactory.getLogger(PresenceVerticle.class);
 
   private final Config config;
@@ -124,7 +126,7 @@ public final class PresenceVerticle extends VerticleBase {
     if (localRefs.containsKey(userId)) return;
     roleOf.remove(userId);
     LOG.debug("{} is offline", userId);
-    vertx.eventBus().publish(RosterAddresses.USER_OFFLINE, new JsonObject().put("userId", userId));
+    vertx.eventBus().publish(RosterAddresses.USER_OFFLINE, new JsonObject().put("userId", userId), LOCAL);
   }
 
   /** The roster changed a user's status: this node rewrites the metas of the connections it holds. */
@@ -172,7 +174,9 @@ public final class PresenceVerticle extends VerticleBase {
     if (pending.isEmpty()) return;
     PresenceDiff batch = pending;
     pending = new PresenceDiff();
-    vertx.eventBus().publish(PresenceAddresses.TOPIC, batch.toJson());
+    // local only: a clustered publish goes through the subscription lookup and can overtake, or be
+    // overtaken by, the snapshot reply; local delivery keeps the order the snapshot relies on
+    vertx.eventBus().publish(PresenceAddresses.TOPIC, batch.toJson(), LOCAL);
   }
 
   private void publishCounts() {
@@ -182,6 +186,6 @@ public final class PresenceVerticle extends VerticleBase {
     if (teachers == lastTeachers && students == lastStudents) return;
     lastTeachers = teachers;
     lastStudents = students;
-    vertx.eventBus().publish(StatusAddresses.PRESENCE_COUNTS, new JsonObject().put("teachers", teachers).put("students", students));
+    vertx.eventBus().publish(StatusAddresses.PRESENCE_COUNTS, new JsonObject().put("teachers", teachers).put("students", students), LOCAL);
   }
 }

@@ -3,6 +3,7 @@ package io.officehours.status;
 import io.officehours.common.Serve;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -64,6 +65,7 @@ public final class StatusVerticle extends VerticleBase {
     JsonObject now = current();
     if (now.equals(lastPushed)) return;
     lastPushed = now;
-    vertx.eventBus().publish(StatusAddresses.TOPIC, now);
+    // local only, like presence: this node's gateways, in order with the snapshot replies
+    vertx.eventBus().publish(StatusAddresses.TOPIC, now, new DeliveryOptions().setLocalOnly(true));
   }
 }

@@ -47,7 +47,7 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   private Proc launch(int index) throws IOException {
-    int port = TestNode.freePort();
+    int port = index < nodes.size() ? nodes.get(index).port() : TestNode.freePort();
     Path logs = Path.of("target", "process-logs");
     Files.createDirectories(logs);
     Path log = logs.resolve(name + "-n" + index + ".log");
@@ -84,6 +84,26 @@ public final class ProcessCluster implements AutoCloseable {
       Thread.sleep(200);
     }
     throw new IllegalStateException("node " + p.index() + " not ready after " + seconds + " s; log " + p.log());
+  }
+
+  /** Starts a node again at the same index and ports (a new incarnation), and waits until it is ready. */
+  public void restart(int index) throws Exception {
+    nodes.set(index, launch(index));
+    awaitReady(nodes.get(index), 60);
+  }
+
+  /** A gauge of a node's Prometheus /metrics, or -1 when it cannot be read. */
+  public double gauge(int index, String name) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodes.get(index).port() + "/metrics"))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      for (String line : r.body().split("\n")) {
+        if (line.startsWith(name + " ") || line.startsWith(name + "{")) return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    } catch (Exception e) {
+      return -1;
+    }
+    return -1;
   }
 
   /** SIGKILL: no goodbye to the cluster, sockets reset by the kernel. */

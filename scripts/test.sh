@@ -10,6 +10,8 @@ command -v curl >/dev/null || need_apt+=(curl)
 command -v python3 >/dev/null || need_apt+=(python3)
 # the load-balancer tests run a real nginx; the partition test needs ip netns (iproute2)
 command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx)
+# the Redis store tests start their own redis-server on a free port
+command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v ip >/dev/null || need_apt+=(iproute2)
 command -v node >/dev/null || need_apt+=(nodejs npm)
 if (( ${#need_apt[@]} )); then

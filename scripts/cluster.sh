@@ -2,14 +2,15 @@
 # Runs a local cluster of Office Hours nodes as background JVMs, optionally behind nginx and with
 # redis-server. Everything it starts is tracked by pid files under .run/cluster and stopped by pid.
 #
-#   scripts/cluster.sh up N [--lb] [--redis]   start N nodes on :8081.. (Hazelcast :5701..), nginx on :8080
+#   scripts/cluster.sh up N [--lb] [--redis]   start N nodes on :8081.. (Hazelcast :5701..), nginx on :8080,
+#                                              redis-server on :6379 with the nodes' chat logs in it
 #   scripts/cluster.sh status                  pid, port and readiness of each node
 #   scripts/cluster.sh logs NODE               follow node NODE's log (1-based)
 #   scripts/cluster.sh kill NODE               kill -9 node NODE (to watch the others cope)
 #   scripts/cluster.sh down                    stop what `up` started
 source "$(dirname "$0")/common.sh"
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 node_pidfile() { echo "$CLUSTER_DIR/node$1.pid"; }
 
@@ -35,11 +36,13 @@ up() {
     until redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do sleep 0.1; done
     log "redis-server on 127.0.0.1:$REDIS_PORT"
   fi
+  local store=()
+  $redis && store=(--redis "redis://127.0.0.1:$REDIS_PORT")
   for ((i = 1; i <= n; i++)); do
     local port=$((NODE_BASE_PORT + i - 1)) hz=$((HZ_BASE_PORT + i - 1))
     # shellcheck disable=SC2086
     java $JAVA_OPTS -jar "$JAR" --port "$port" --node-id "node$i" --cluster --cluster-name "$name" \
-      --cluster-host 127.0.0.1 --cluster-port "$hz" --cluster-members "$members" \
+      --cluster-host 127.0.0.1 --cluster-port "$hz" --cluster-members "$members" "${store[@]}" \
       >"$CLUSTER_DIR/node$i.log" 2>&1 &
     echo $! >"$(node_pidfile "$i")"
     wait_ready "$port" 90 || { echo "node$i did not become ready; see $CLUSTER_DIR/node$i.log" >&2; exit 1; }

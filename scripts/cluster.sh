@@ -48,6 +48,7 @@ up() {
     wait_ready "$port" 90 || { echo "node$i did not become ready; see $CLUSTER_DIR/node$i.log" >&2; exit 1; }
     log "node$i ready on http://127.0.0.1:$port/ (Hazelcast :$hz)"
   done
+  wait_members "$NODE_BASE_PORT" "$n" 60 || { echo "the cluster did not reach $n members" >&2; exit 1; }
   if $lb; then
     command -v nginx >/dev/null || { echo "nginx is not installed (apt-get install nginx)" >&2; exit 1; }
     local backends=() 
@@ -69,6 +70,19 @@ wait_ready() {
     (( SECONDS > deadline )) && return 1
     sleep 0.3
   done
+}
+
+# Waits until the node on PORT counts N members (GET /api/cluster with a dev admin token).
+wait_members() {
+  local port=$1 n=$2 deadline=$((SECONDS + $3)) token count
+  token=$(curl -fsS -XPOST "http://127.0.0.1:$port/api/token" -d '{"userId":"cluster-sh","role":"admin"}' \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])') || return 1
+  until count=$(curl -fsS -m 2 "http://127.0.0.1:$port/api/cluster?token=$token" \
+      | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["members"]))' 2>/dev/null) && [[ "$count" == "$n" ]]; do
+    (( SECONDS > deadline )) && return 1
+    sleep 0.3
+  done
+  log "cluster has $n members"
 }
 
 status() {

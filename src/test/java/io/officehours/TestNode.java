@@ -56,7 +56,8 @@ public final class TestNode implements AutoCloseable {
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
         .setBlockedThreadCheckInterval(100).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
-    List<String> args = new ArrayList<>(List.of("--port", String.valueOf(freePort()), "--host", "127.0.0.1"));
+    // no grace unless a test asks for one: a closed socket's user leaves at once, so tests need not wait
+    List<String> args = new ArrayList<>(List.of("--port", String.valueOf(freePort()), "--host", "127.0.0.1", "--grace", "0s"));
     args.addAll(List.of(flags));
     Config config = ServerCommand.parse(Map.of(), args.toArray(String[]::new));
     Node.Deployment deployment = await(Node.deploy(vertx, config));

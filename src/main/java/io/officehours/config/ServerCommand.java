@@ -56,7 +56,7 @@ public final class ServerCommand implements Callable<Config> {
       description = "Answer 503 when a service takes longer (default: ${DEFAULT-VALUE})")
   Duration requestTimeout;
 
-  @Option(names = "--grace", defaultValue = "0s", converter = DurationConverter.class,
+  @Option(names = "--grace", defaultValue = "10s", converter = DurationConverter.class,
       description = "Keep a disconnected user's queue place and chats this long (default: ${DEFAULT-VALUE})")
   Duration grace;
 
@@ -149,6 +149,8 @@ public final class ServerCommand implements Callable<Config> {
   public static Config parse(Map<String, String> env, String... args) {
     ServerCommand command = new ServerCommand();
     CommandLine cli = commandLine(command, env, args);
+    // callers that add defaults of their own (tests) let a later flag win
+    cli.setOverwrittenOptionsAllowed(true);
     cli.parseArgs(args);
     return command.call();
   }

@@ -1,8 +1,11 @@
 package io.officehours.gateway;
 
+import io.officehours.chat.ChatAddresses;
+import io.officehours.common.Caller;
 import io.officehours.common.Failure;
 import io.officehours.common.Role;
 import io.officehours.config.Config;
+import io.officehours.roster.RosterAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -84,6 +87,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(config.nodeId()));
     router.get("/api/cluster").handler(this::clusterMembers);
+    router.get("/api/chats/:chatId").handler(this::chatHistory);
+    router.get("/api/chats").handler(this::openChats);
     if (config.dev()) {
       router.post("/api/token").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::issueToken);
     }
@@ -108,14 +113,52 @@ public final class GatewayVerticle extends VerticleBase {
     ctx.json(new JsonObject().put("status", ready ? "READY" : "NOT_READY").put("node", config.nodeId()));
   }
 
+  /** The caller of an HTTP API request: a token as {@code Authorization: Bearer} or {@code ?token=}. */
+  private Future<Identity> caller(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    return tokens.verify(header != null && header.startsWith("Bearer ") ? header.substring(7) : ctx.request().getParam("token"));
+  }
+
   /** Admins only: the nodes, their HTTP addresses and connection counts. */
   private void clusterMembers(RoutingContext ctx) {
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    String token = header != null && header.startsWith("Bearer ") ? header.substring(7) : ctx.request().getParam("token");
-    tokens.verify(token)
+    caller(ctx)
         .compose(who -> who.role() == Role.ADMIN ? cluster.members()
             : Future.failedFuture(Failure.of(Failure.FORBIDDEN, "admins only")))
         .onSuccess(members -> ctx.json(new JsonObject().put("members", members)))
+        .onFailure(e -> httpError(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+  }
+
+  /** A participant or an admin: the chat and its lines ({@code ?afterSeq=n}), as {@code tutor.chat.history} answers. */
+  private void chatHistory(RoutingContext ctx) {
+    JsonObject query = new JsonObject().put("chatId", ctx.pathParam("chatId"));
+    String afterSeq = ctx.request().getParam("afterSeq");
+    if (afterSeq != null) {
+      try {
+        query.put("afterSeq", Long.parseLong(afterSeq));
+      } catch (NumberFormatException e) {
+        httpError(ctx, 400, "afterSeq must be an integer");
+        return;
+      }
+    }
+    askAs(ctx, ChatAddresses.HISTORY, query);
+  }
+
+  /** Admins only: the chats in progress in the whole deployment. */
+  private void openChats(RoutingContext ctx) {
+    String state = ctx.request().getParam("state", "open");
+    if (!"open".equals(state)) {
+      httpError(ctx, 400, "only state=open is listed");
+      return;
+    }
+    askAs(ctx, RosterAddresses.OPEN_CHATS, new JsonObject());
+  }
+
+  /** Sends a request with the token's identity, as the bridge would, and answers with the reply or its contract code. */
+  private void askAs(RoutingContext ctx, String address, JsonObject body) {
+    caller(ctx)
+        .compose(who -> vertx.eventBus().<JsonObject>request(address, body,
+            new Caller(who.userId(), who.role(), "http").toDeliveryOptions(config.requestTimeout().toMillis())))
+        .onSuccess(reply -> ctx.json(reply.body()))
         .onFailure(e -> httpError(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }
 

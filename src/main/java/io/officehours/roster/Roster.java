@@ -192,6 +192,11 @@ public final class Roster implements Serializable {
     return "idle";
   }
 
+  /** Every chat in progress, in the deployment. */
+  public List<String> openChatIds() {
+    return new ArrayList<>(chats.keySet());
+  }
+
   public int waiting() {
     return queue.size();
   }

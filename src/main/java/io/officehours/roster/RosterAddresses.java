@@ -9,6 +9,8 @@ public final class RosterAddresses {
   /** Contract: the caller's queue place and open chats. */
   public static final String ME = "tutor.me";
 
+  /** Internal (gateway's {@code GET /api/chats?state=open}, admins): the chats in progress, cluster-wide. */
+  public static final String OPEN_CHATS = "tutor.internal.roster.open";
   /** Internal (chat to roster): a chat ended; free the teacher's slot. Body: {@code {"chatId"}}. */
   public static final String RELEASE = "tutor.internal.roster.release";
   /** Internal (presence to roster): a user's last connection is gone (after the grace period). */

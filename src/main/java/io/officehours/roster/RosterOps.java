@@ -47,6 +47,18 @@ final class RosterOps {
     }
   }
 
+  record OpenChats() implements RosterOp<ArrayList<String>> {
+    @Override
+    public ArrayList<String> apply(Roster r) {
+      return new ArrayList<>(r.openChatIds());
+    }
+
+    @Override
+    public boolean readOnly() {
+      return true;
+    }
+  }
+
   record StartClaim(String teacherId, String nodeId) implements RosterOp<Roster.PendingClaim> {
     @Override
     public Roster.PendingClaim apply(Roster r) {

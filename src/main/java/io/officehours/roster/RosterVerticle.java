@@ -60,6 +60,7 @@ public final class RosterVerticle extends VerticleBase {
         serve(RosterAddresses.CLAIM, this::claim),
         serve(RosterAddresses.ME, this::me),
         serve(RosterAddresses.RELEASE, this::release),
+        serve(RosterAddresses.OPEN_CHATS, this::openChats),
         bus.<JsonObject>localConsumer(RosterAddresses.USER_OFFLINE, m -> depart(m.body().getString("userId"))).completion(),
         bus.<JsonObject>localConsumer(RosterAddresses.NODE_LEFT, m -> abortClaimsOf(m.body().getString("nodeId"))).completion()));
   }
@@ -116,6 +117,15 @@ public final class RosterVerticle extends VerticleBase {
         .put("role", caller.role().wire())
         .put("position", position.result())
         .put("chats", chats.result()));
+  }
+
+  private Future<JsonObject> openChats(Message<Object> m) {
+    if (!Caller.of(m).is(Role.ADMIN)) throw Failure.of(Failure.FORBIDDEN, "admins only");
+    return run(new RosterOps.OpenChats()).compose(ids -> ids.isEmpty()
+        ? Future.succeededFuture(new JsonArray())
+        : request(ChatAddresses.STATES, new JsonObject().put("chatIds", new JsonArray(List.copyOf(ids))))
+            .map(reply -> openOnly(reply.getJsonArray("chats"))))
+        .map(chats -> new JsonObject().put("chats", chats));
   }
 
   private static JsonArray openOnly(JsonArray states) {

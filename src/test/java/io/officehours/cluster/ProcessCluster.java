@@ -64,6 +64,7 @@ public final class ProcessCluster implements AutoCloseable {
         "--cluster-port", String.valueOf(hazelcastPorts.get(index)),
         "--cluster-members", String.join(",", hazelcastPorts.stream().map(p -> "127.0.0.1:" + p).toList()),
         "--request-timeout", "3s"));
+    if (!List.of(flags).contains("--grace")) command.addAll(List.of("--grace", "0s"));
     command.addAll(List.of(flags));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new Proc(index, port, hazelcastPorts.get(index), process, log);

@@ -47,7 +47,7 @@ public final class TestCluster implements AutoCloseable {
         "--cluster", "--cluster-name", name, "--cluster-host", "127.0.0.1",
         "--cluster-port", String.valueOf(hazelcastPorts.get(index)),
         "--cluster-members", String.join(",", hazelcastPorts.stream().map(p -> "127.0.0.1:" + p).toList()),
-        "--request-timeout", "3s"));
+        "--request-timeout", "3s", "--grace", "0s"));
     args.addAll(List.of(flags));
     Config config = ServerCommand.parse(Map.of(), args.toArray(String[]::new));
     VertxOptions options = new VertxOptions()

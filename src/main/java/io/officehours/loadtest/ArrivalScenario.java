@@ -63,9 +63,7 @@ final class ArrivalScenario extends Scenario implements Callable<Integer> {
     mine = ctx.options.share(connections);
     ctx.stats.declare("registered", "registerFailures");
     ctx.stats.declareHistograms("arrival");
-    List<Tokens.User> users = new ArrayList<>();
-    for (int k = 0; k < mine; k++) users.add(new Tokens.User(ctx.options.userId("a", k), "student"));
-    return Tokens.fetch(ctx.vertx, ctx.options, users).map(t -> {
+    return Tokens.forStudents(ctx, "a", mine).map(t -> {
       tokens = t;
       return null;
     });

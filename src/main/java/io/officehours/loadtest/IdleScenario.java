@@ -79,9 +79,7 @@ final class IdleScenario extends Scenario implements Callable<Integer> {
     hold = ctx.options.duration;
     ctx.stats.declare("registered", "registerFailures", "heldAtEnd");
     ctx.stats.declareHistograms("registered");
-    List<Tokens.User> users = new ArrayList<>();
-    for (int k = 0; k < mine; k++) users.add(new Tokens.User(ctx.options.userId("i", k), "student"));
-    return Tokens.fetch(ctx.vertx, ctx.options, users).map(t -> {
+    return Tokens.forStudents(ctx, "i", mine).map(t -> {
       tokens = t;
       return null;
     });

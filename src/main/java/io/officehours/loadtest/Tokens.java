@@ -28,6 +28,13 @@ final class Tokens {
 
   private Tokens() {}
 
+  /** Tokens for this process's share of students {@code <prefix>0..count-1}, in that order. */
+  static Future<String[]> forStudents(RunContext ctx, String prefix, int count) {
+    List<User> users = new java.util.ArrayList<>();
+    for (int k = 0; k < count; k++) users.add(new User(ctx.options.userId(prefix, k), "student"));
+    return fetch(ctx.vertx, ctx.options, users);
+  }
+
   static Future<String[]> fetch(Vertx vertx, CommonOptions options, List<User> users) {
     if (users.isEmpty()) return Future.succeededFuture(new String[0]);
     if (options.jwtSecret != null) return Future.succeededFuture(sign(vertx, options.jwtSecret, users));

@@ -64,7 +64,8 @@ public final class HazelcastPresenceDirectory implements PresenceDirectory {
           return new ArrayList<>(map.entrySet());
         })
         .map(entries -> {
-          entries.forEach(e -> events.handle(new PresenceEvent.Joined(e.getValue().getUserId(), e.getKey(), e.getValue().getMeta())));
+          entries.forEach(e -> events.handle(new PresenceEvent.Joined(e.getValue().getUserId(), e.getKey(),
+              e.getValue().getMeta(), e.getValue().getOwnerNode())));
           loaded[0] = true;
           held.forEach(events::handle);
           held.clear();
@@ -130,7 +131,8 @@ public final class HazelcastPresenceDirectory implements PresenceDirectory {
 
     @Override
     public void entryAdded(EntryEvent<String, PresenceEntry> e) {
-      events.handle(new PresenceEvent.Joined(e.getValue().getUserId(), e.getKey(), e.getValue().getMeta()));
+      events.handle(new PresenceEvent.Joined(e.getValue().getUserId(), e.getKey(), e.getValue().getMeta(),
+          e.getValue().getOwnerNode()));
     }
 
     @Override

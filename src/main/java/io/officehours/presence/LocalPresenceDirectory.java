@@ -9,6 +9,7 @@ import java.util.Set;
 /** One node: the directory is this node's own connections, and events are delivered at once. */
 public final class LocalPresenceDirectory implements PresenceDirectory {
 
+  static final String LOCAL_OWNER = "local";
   private final Map<String, Integer> connectionsByUser = new HashMap<>();
   private Handler<PresenceEvent> events = e -> { };
 
@@ -21,7 +22,7 @@ public final class LocalPresenceDirectory implements PresenceDirectory {
   @Override
   public Future<Void> track(String userId, String connectionRef, Meta meta) {
     connectionsByUser.merge(userId, 1, Integer::sum);
-    events.handle(new PresenceEvent.Joined(userId, connectionRef, meta));
+    events.handle(new PresenceEvent.Joined(userId, connectionRef, meta, LOCAL_OWNER));
     return Future.succeededFuture();
   }
 

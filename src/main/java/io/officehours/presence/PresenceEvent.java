@@ -6,7 +6,8 @@ public sealed interface PresenceEvent {
 
   String connectionRef();
 
-  record Joined(String userId, String connectionRef, Meta meta) implements PresenceEvent {}
+  /** {@code owner} is the cluster id of the node that holds the connection. */
+  record Joined(String userId, String connectionRef, Meta meta, String owner) implements PresenceEvent {}
 
   record Updated(String userId, String connectionRef, Meta meta) implements PresenceEvent {}
 

@@ -14,17 +14,25 @@ import java.util.Map;
 public final class PresenceState {
 
   private final Map<String, LinkedHashMap<String, Meta>> users = new HashMap<>();
+  /** Connection ref to [user, owner node]: which node holds each connection. */
+  private final Map<String, String[]> owners = new HashMap<>();
   private final Map<String, Integer> usersByRole = new HashMap<>();
   private long version;
   private int metaCount;
 
-  /** Tracks a connection; a connection tracked already is refused (an empty diff). */
+  /** Tracks a connection of this node (owner unknown to the caller). */
   public PresenceDiff join(String userId, String connectionRef, Meta meta) {
+    return join(userId, connectionRef, meta, "local");
+  }
+
+  /** Tracks a connection held by {@code owner}; a connection tracked already is refused (an empty diff). */
+  public PresenceDiff join(String userId, String connectionRef, Meta meta, String owner) {
     PresenceDiff diff = new PresenceDiff();
     LinkedHashMap<String, Meta> metas = users.computeIfAbsent(userId, u -> new LinkedHashMap<>());
     if (metas.containsKey(connectionRef)) return diff;
     if (metas.isEmpty()) usersByRole.merge(meta.role(), 1, Integer::sum);
     metas.put(connectionRef, meta);
+    owners.put(connectionRef, new String[] {userId, owner});
     metaCount++;
     diff.join(userId, meta);
     return diff;
@@ -37,12 +45,26 @@ public final class PresenceState {
     if (metas == null) return diff;
     Meta gone = metas.remove(connectionRef);
     if (gone == null) return diff;
+    owners.remove(connectionRef);
     metaCount--;
     if (metas.isEmpty()) {
       users.remove(userId);
       usersByRole.computeIfPresent(gone.role(), (r, n) -> n > 1 ? n - 1 : null);
     }
     diff.leave(userId, gone);
+    return diff;
+  }
+
+  /**
+   * A node is gone: every connection it held leaves at once. The directory's own removals, which
+   * follow, find nothing left to remove. A later incarnation of that node has another owner id,
+   * so nothing of the old one can come back through it.
+   */
+  public PresenceDiff dropOwner(String owner) {
+    PresenceDiff diff = new PresenceDiff();
+    for (Map.Entry<String, String[]> e : new java.util.ArrayList<>(owners.entrySet())) {
+      if (e.getValue()[1].equals(owner)) diff.addAll(leave(e.getValue()[0], e.getKey()));
+    }
     return diff;
   }
 

@@ -71,7 +71,7 @@ public final class PresenceVerticle extends VerticleBase {
   /** A change from the directory, for this node's connections and everyone else's alike. */
   private void apply(PresenceEvent event) {
     PresenceDiff diff;
-    if (event instanceof PresenceEvent.Joined j) diff = state.join(j.userId(), j.connectionRef(), j.meta());
+    if (event instanceof PresenceEvent.Joined j) diff = state.join(j.userId(), j.connectionRef(), j.meta(), j.owner());
     else if (event instanceof PresenceEvent.Updated u) diff = state.replace(u.userId(), u.connectionRef(), u.meta());
     else diff = state.leave(event.userId(), event.connectionRef());
     if (!state.isOnline(event.userId()) && !graceTimers.containsKey(event.userId())) statusOf.remove(event.userId());
@@ -143,6 +143,9 @@ public final class PresenceVerticle extends VerticleBase {
   }
 
   private void nodeLeft(String nodeId) {
+    // every replica drops the departed node's connections at once, so its leaves are pushed
+    // without waiting for the directory's cleanup to come back as events
+    emit(state.dropOwner(nodeId));
     if (!directory.cleansUp()) return;
     directory.dropNode(nodeId)
         .onSuccess(users -> {

@@ -32,7 +32,7 @@ class PresenceConvergenceTest {
       String ref = "n" + (c % 3) + "-" + c;
       Meta meta = new Meta(ref, "n" + (c % 3), random.nextBoolean() ? "student" : "teacher", "idle", c, null);
       List<PresenceEvent> events = new ArrayList<>();
-      events.add(new PresenceEvent.Joined(user, ref, meta));
+      events.add(new PresenceEvent.Joined(user, ref, meta, "n" + (c % 3)));
       int updates = random.nextInt(4);
       for (int u = 1; u <= updates; u++) {
         meta = meta.withStatus(random.nextBoolean() ? "waiting" : "chatting", ref + "." + u);
@@ -54,11 +54,15 @@ class PresenceConvergenceTest {
       for (Map.Entry<String, Meta> e : expected.entrySet()) {
         assertEquals(e.getValue(), state.meta(expectedUser.get(e.getKey()), e.getKey()), "seed " + seed);
       }
+      // node n2 dies: every replica drops its connections and ends equal again
+      state.dropOwner("n2");
+      long survivors = expected.keySet().stream().filter(ref -> !ref.startsWith("n2-")).count();
+      assertEquals(survivors, state.metaCount(), "after node down, seed " + seed);
     }
   }
 
   private static PresenceDiff apply(PresenceState state, PresenceEvent e) {
-    if (e instanceof PresenceEvent.Joined j) return state.join(j.userId(), j.connectionRef(), j.meta());
+    if (e instanceof PresenceEvent.Joined j) return state.join(j.userId(), j.connectionRef(), j.meta(), j.owner());
     if (e instanceof PresenceEvent.Updated u) return state.replace(u.userId(), u.connectionRef(), u.meta());
     return state.leave(e.userId(), e.connectionRef());
   }

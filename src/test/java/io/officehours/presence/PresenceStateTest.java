@@ -70,4 +70,30 @@ class PresenceStateTest {
     assertTrue(json.getJsonObject("joins").containsKey("s2"));
     assertTrue(json.getJsonObject("leaves").isEmpty());
   }
+
+  @Test
+  @DisplayName("node down: every connection the node held leaves in one diff; other nodes' stay")
+  void nodeDown() {
+    state.join("s1", "a1", meta("a1", "student"), "nodeA");
+    state.join("s1", "b1", meta("b1", "student"), "nodeB");
+    state.join("t1", "a2", meta("a2", "teacher"), "nodeA");
+    PresenceDiff diff = state.dropOwner("nodeA");
+    assertEquals(2, diff.leaves().size());
+    assertTrue(state.isOnline("s1"), "s1 keeps its tab on node B");
+    assertFalse(state.isOnline("t1"));
+    assertEquals(0, state.count("teacher"));
+    assertTrue(state.dropOwner("nodeA").isEmpty(), "dropping twice changes nothing");
+    assertTrue(state.leave("t1", "a2").isEmpty(), "the directory's late removal finds nothing");
+  }
+
+  @Test
+  @DisplayName("node up with a new incarnation: its new connections join, the old ones never come back")
+  void newIncarnation() {
+    state.join("s1", "nodeA-inc1-1", meta("nodeA-inc1-1", "student"), "owner-1");
+    state.dropOwner("owner-1");
+    PresenceDiff diff = state.join("s1", "nodeA-inc2-1", meta("nodeA-inc2-1", "student"), "owner-2");
+    assertEquals("nodeA-inc2-1", diff.joins().get("s1").get(0).ref());
+    assertEquals(1, state.metaCount());
+    assertTrue(state.dropOwner("owner-1").isEmpty());
+  }
 }

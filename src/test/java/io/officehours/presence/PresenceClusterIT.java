@@ -96,14 +96,15 @@ class PresenceClusterIT {
   @Test
   @Order(1)
   @DisplayName("joins on each node reach every node; two tabs on two nodes are one user with two metas")
-  void convergenceAndTabs() {
+  void convergenceAndTabs() throws InterruptedException {
     BridgeClient a = connect(0, "pc-a", "student");
     connect(1, "pc-b", "teacher");
     BridgeClient tab1 = connect(1, "pc-c", "student");
     BridgeClient tab2 = connect(2, "pc-c", "student");
     for (Pushes w : watchers) awaitAll(w, "joins", Set.of("pc-a", "pc-b"));
     for (int i = 0; i < 3; i++) {
-      JsonArray metas = snapshot(i).getJsonObject("pc-c").getJsonArray("metas");
+      JsonObject state = awaitState(i, st -> st.containsKey("pc-c") && st.getJsonObject("pc-c").getJsonArray("metas").size() == 2);
+      JsonArray metas = state.getJsonObject("pc-c").getJsonArray("metas");
       assertEquals(2, metas.size(), "two tabs on node " + i);
       assertTrue(metas.stream().map(m -> ((JsonObject) m).getString("node")).distinct().count() == 2, "tabs on two nodes");
     }

@@ -11,10 +11,18 @@ JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseG1GC}"
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# Builds the fat jar when it is missing or older than any source file.
+# Installs the web client's pinned browser libraries (web-client/package-lock.json) into
+# web-client/node_modules, from which the Maven build copies them into the jar's webroot/.
+web_client_deps() {
+  command -v npm >/dev/null || { echo "npm is needed to build the web client (apt-get install nodejs npm)" >&2; return 1; }
+  (cd "$ROOT/web-client" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+# Builds the fat jar when it is missing or older than any source file (web client included).
 build_if_needed() {
-  if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]]; then
+  if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src" "$ROOT/pom.xml" "$ROOT/web-client/src" "$ROOT/web-client/package-lock.json" -newer "$JAR" -print -quit)" ]]; then
     log "building $JAR"
+    [[ -d "$ROOT/web-client/node_modules" ]] || web_client_deps
     (cd "$ROOT" && mvn -B -q package -DskipTests)
   fi
 }

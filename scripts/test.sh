@@ -14,6 +14,9 @@ command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx)
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v ip >/dev/null || need_apt+=(iproute2)
 command -v node >/dev/null || need_apt+=(nodejs npm)
+# the browser test (BrowserChatIT) drives a headless Chromium through chromedriver
+[[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
+[[ -x /usr/bin/chromedriver ]] || need_apt+=(chromium-driver)
 if (( ${#need_apt[@]} )); then
   if [[ $(id -u) -ne 0 ]]; then echo "missing: ${need_apt[*]} (run as root to install)" >&2; exit 1; fi
   log "installing ${need_apt[*]}"
@@ -22,10 +25,12 @@ fi
 
 cd "$ROOT"
 started=$SECONDS
+log "web client libraries (npm ci, pinned by web-client/package-lock.json)"
+web_client_deps
 log "running the test suite"
 mvn -B -ntp verify "$@"
 log "web client tests (node's test runner)"
-(cd "$ROOT/web-client" && { [[ ! -f package-lock.json ]] || npm ci --no-audit --no-fund; } && npm test)
+(cd "$ROOT/web-client" && npm test)
 log "smoke-testing the packaged jar"
 "$ROOT/scripts/smoke.sh"
 log "tests finished in $((SECONDS - started)) s"

@@ -35,6 +35,21 @@ final class RosterOps {
     }
   }
 
+  /** What {@code tutor.me} needs, in one op: the queue place (null if not waiting) and the chat ids. */
+  record Me(String userId, boolean student) implements RosterOp<MeResult> {
+    @Override
+    public MeResult apply(Roster r) {
+      return new MeResult(student ? r.position(userId) : null, new ArrayList<>(r.chatsOf(userId)));
+    }
+
+    @Override
+    public boolean readOnly() {
+      return true;
+    }
+  }
+
+  record MeResult(Integer position, ArrayList<String> chatIds) implements java.io.Serializable {}
+
   record ChatsOf(String userId) implements RosterOp<ArrayList<String>> {
     @Override
     public ArrayList<String> apply(Roster r) {

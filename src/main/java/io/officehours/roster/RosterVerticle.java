@@ -105,18 +105,18 @@ public final class RosterVerticle extends VerticleBase {
 
   private Future<JsonObject> me(Message<Object> m) {
     Caller caller = Caller.of(m);
-    Future<Integer> position = caller.is(Role.STUDENT)
-        ? run(new RosterOps.Position(caller.userId()))
-        : Future.succeededFuture(null);
-    Future<JsonArray> chats = run(new RosterOps.ChatsOf(caller.userId())).compose(ids -> ids.isEmpty()
-        ? Future.succeededFuture(new JsonArray())
-        : request(ChatAddresses.STATES, new JsonObject().put("chatIds", new JsonArray(List.copyOf(ids))))
-            .map(reply -> openOnly(reply.getJsonArray("chats"))));
-    return Future.all(position, chats).map(both -> new JsonObject()
-        .put("userId", caller.userId())
-        .put("role", caller.role().wire())
-        .put("position", position.result())
-        .put("chats", chats.result()));
+    // one op on the shared roster, not two: in a cluster every op is a round trip to its owner
+    return run(new RosterOps.Me(caller.userId(), caller.is(Role.STUDENT))).compose(me -> {
+      Future<JsonArray> chats = me.chatIds().isEmpty()
+          ? Future.succeededFuture(new JsonArray())
+          : request(ChatAddresses.STATES, new JsonObject().put("chatIds", new JsonArray(List.copyOf(me.chatIds()))))
+              .map(reply -> openOnly(reply.getJsonArray("chats")));
+      return chats.map(list -> new JsonObject()
+          .put("userId", caller.userId())
+          .put("role", caller.role().wire())
+          .put("position", me.position())
+          .put("chats", list));
+    });
   }
 
   private Future<JsonObject> openChats(Message<Object> m) {

@@ -1,0 +1,60 @@
+// Small DOM helpers shared by the pages. Text always goes in with textContent, never as HTML.
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+export function formatTime(ts) {
+  if (!ts) return '';
+  const d = new Date(ts);
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/** The <li> of one line; `me` is the signed-in user id. */
+export function lineItem(line, me) {
+  const mine = line.from === me;
+  return el('li', { class: `msg ${mine ? 'mine' : 'theirs'}`, 'data-seq': String(line.seq) },
+    el('span', { class: 'who', text: mine ? 'You' : line.from }),
+    el('span', { class: 'text', text: line.text }),
+    el('time', { class: 'when', text: formatTime(line.ts) }));
+}
+
+/** Inserts the <li> of `line` at `index` of the list (the ChatLog's order). */
+export function insertLine(list, index, line, me) {
+  const item = lineItem(line, me);
+  const atEnd = index >= list.children.length;
+  list.insertBefore(item, list.children[index] || null);
+  if (atEnd) list.scrollTop = list.scrollHeight; // follow the newest line
+  return item;
+}
+
+/** Shows the connection state in the discreet indicator element. */
+export function showConnection(indicator, status) {
+  indicator.dataset.state = status;
+  indicator.textContent = status === 'online' ? 'Connected'
+    : status === 'connecting' ? 'Connecting…'
+    : status === 'reconnecting' ? 'Reconnecting…'
+    : status === 'closed' ? 'Signed out' : '';
+}
+
+export function createBus(url) {
+  // EventBus and SockJS are globals from lib/vertx-eventbus.js and lib/sockjs.min.js
+  return new globalThis.EventBus(url, { vertxbus_ping_interval: 20000 });
+}
+
+export function errorText(err) {
+  if (!err) return 'failed';
+  if (err.failureCode) return `${err.message || 'failed'} (${err.failureCode})`;
+  return err.message || String(err);
+}

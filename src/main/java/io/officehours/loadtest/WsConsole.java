@@ -30,7 +30,9 @@ public final class WsConsole {
         .setPort(uri.getPort() > 0 ? uri.getPort() : 80)
         .setURI(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     // held until the end: Vert.x closes a client that becomes unreachable, and its sockets with it
-    WebSocketClient client = vertx.createWebSocketClient();
+    // a presence state of thousands of users is one large frame
+    WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+        .setMaxFrameSize(16 << 20).setMaxMessageSize(16 << 20));
     WebSocket ws;
     try {
       ws = client.connect(options).toCompletionStage().toCompletableFuture().get();

@@ -33,6 +33,37 @@ public final class PresenceDiff {
     other.leaves.forEach((u, metas) -> metas.forEach(m -> leave(u, m)));
   }
 
+  /**
+   * The same changes as diffs of at most {@code maxUsers} users each, joins first: a node that
+   * leaves with 10,000 users must not become one multi-megabyte frame that clients with frame
+   * limits drop. Applying the parts in order gives the same result as the whole.
+   */
+  public java.util.List<PresenceDiff> split(int maxUsers) {
+    java.util.List<PresenceDiff> parts = new ArrayList<>();
+    PresenceDiff part = new PresenceDiff();
+    int users = 0;
+    for (Map.Entry<String, List<Meta>> e : joins.entrySet()) {
+      if (users == maxUsers) {
+        parts.add(part);
+        part = new PresenceDiff();
+        users = 0;
+      }
+      part.joins.put(e.getKey(), e.getValue());
+      users++;
+    }
+    for (Map.Entry<String, List<Meta>> e : leaves.entrySet()) {
+      if (users == maxUsers) {
+        parts.add(part);
+        part = new PresenceDiff();
+        users = 0;
+      }
+      part.leaves.put(e.getKey(), e.getValue());
+      users++;
+    }
+    if (!part.isEmpty()) parts.add(part);
+    return parts;
+  }
+
   public boolean isEmpty() {
     return joins.isEmpty() && leaves.isEmpty();
   }

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class PresenceVerticle extends VerticleBase {
 
   static final long BATCH_MS = 50;
+  /** About 100 KiB of JSON: well under any client's frame limit. */
+  static final int MAX_USERS_PER_DIFF = 500;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final Logger LOG = LoggerFactory.getLogger(PresenceVerticle.class);
 
@@ -179,7 +181,9 @@ public final class PresenceVerticle extends VerticleBase {
     pending = new PresenceDiff();
     // local only: a clustered publish goes through the subscription lookup and can overtake, or be
     // overtaken by, the snapshot reply; local delivery keeps the order the snapshot relies on
-    vertx.eventBus().publish(PresenceAddresses.TOPIC, batch.toJson(), LOCAL);
+    for (PresenceDiff part : batch.split(MAX_USERS_PER_DIFF)) {
+      vertx.eventBus().publish(PresenceAddresses.TOPIC, part.toJson(), LOCAL);
+    }
   }
 
   private void publishCounts() {

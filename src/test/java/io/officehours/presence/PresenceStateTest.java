@@ -96,4 +96,21 @@ class PresenceStateTest {
     assertEquals(1, state.metaCount());
     assertTrue(state.dropOwner("owner-1").isEmpty());
   }
+
+  @Test
+  @DisplayName("a large diff splits into parts of at most N users, joins first, that apply to the same result")
+  void split() {
+    PresenceDiff big = new PresenceDiff();
+    for (int i = 0; i < 7; i++) big.addAll(state.join("u" + i, "r" + i, meta("r" + i, "student")));
+    for (int i = 0; i < 3; i++) big.addAll(state.leave("u" + i, "r" + i));
+    // joins and leaves of the same ref cancel inside one batch: 4 joins remain
+    assertEquals(4, big.joins().size());
+    PresenceDiff more = new PresenceDiff();
+    for (int i = 3; i < 6; i++) more.addAll(state.leave("u" + i, "r" + i));
+    java.util.List<PresenceDiff> parts = more.split(2);
+    assertEquals(2, parts.size());
+    assertEquals(2, parts.get(0).leaves().size());
+    assertEquals(1, parts.get(1).leaves().size());
+    assertEquals(1, big.split(3).get(1).joins().size());
+  }
 }

@@ -71,7 +71,8 @@ public final class RosterVerticle extends VerticleBase {
 
   private <T extends Serializable> Future<T> run(RosterOp<T> op) {
     return roster.run(op).map(outcome -> {
-      changed(outcome);
+      // a read changes nothing: no status to tell, and no cluster-wide publish per tutor.me
+      if (!op.readOnly()) changed(outcome);
       return outcome.value();
     });
   }

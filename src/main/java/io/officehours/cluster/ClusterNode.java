@@ -6,6 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.Partition;
 import io.officehours.Node;
 import io.officehours.chat.ChatRouter;
+import io.officehours.common.ClusterConsumer;
 import io.officehours.config.Config;
 import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.HazelcastPresenceDirectory;
@@ -117,6 +118,12 @@ public final class ClusterNode {
 
   /** Tells this node's roster and presence when another node leaves, so they clean up after it. */
   private void watchMembers() {
+    hazelcast().getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+        LOG.info("merged back into the cluster: registering this node's cluster consumers again");
+        vertx.runOnContext(v -> vertx.eventBus().publish(ClusterConsumer.REBIND, new JsonObject()));
+      }
+    });
     hazelcast().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {

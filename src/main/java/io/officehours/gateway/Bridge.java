@@ -1,5 +1,6 @@
 package io.officehours.gateway;
 
+import io.officehours.common.ClusterConsumer;
 import io.officehours.config.Config;
 import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.PresenceAddresses;
@@ -59,7 +60,7 @@ final class Bridge {
     reaper = vertx.setPeriodic(every, t -> reapSilent());
     return Future.all(List.of(
         // cluster-wide: a push published on any node reaches the sockets of this one
-        bus.<JsonObject>consumer(GatewayAddresses.DELIVER, m -> deliver(m.body())).completion(),
+        ClusterConsumer.<JsonObject>register(vertx, GatewayAddresses.DELIVER, m -> deliver(m.body())),
         bus.<JsonObject>localConsumer(StatusAddresses.TOPIC, m -> fanOut(StatusAddresses.TOPIC, m.body())).completion(),
         bus.<JsonObject>localConsumer(PresenceAddresses.TOPIC, m -> fanOut(PresenceAddresses.TOPIC, m.body())).completion()))
         .mapEmpty();

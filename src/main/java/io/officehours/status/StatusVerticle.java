@@ -1,5 +1,6 @@
 package io.officehours.status;
 
+import io.officehours.common.ClusterConsumer;
 import io.officehours.common.Serve;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,14 +35,14 @@ public final class StatusVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     return Future.all(List.of(
         // from the roster verticle of any node: the newest version wins
-        bus.<JsonObject>consumer(StatusAddresses.ROSTER_COUNTS, m -> {
+        ClusterConsumer.<JsonObject>register(vertx, StatusAddresses.ROSTER_COUNTS, m -> {
           long version = m.body().getLong("version", 0L);
           if (version < rosterVersion) return;
           rosterVersion = version;
           waiting = m.body().getInteger("waiting");
           chats = m.body().getInteger("chats");
           schedule();
-        }).completion(),
+        }),
         bus.<JsonObject>localConsumer(StatusAddresses.PRESENCE_COUNTS, m -> {
           teachers = m.body().getInteger("teachers");
           students = m.body().getInteger("students");

@@ -106,7 +106,7 @@ class PartitionIT {
           // the same ports on every host: only the addresses tell the nodes apart
           "--host", address(i), "--port", "8080", "--node-id", "h" + i, "--gateways", "1",
           "--cluster", "--cluster-name", "oh-part-" + ID, "--cluster-host", address(i), "--cluster-port", "5701",
-          "--cluster-members", members, "--request-timeout", "3s", "--grace", "0s"));
+          "--cluster-members", members, "--request-timeout", "10s", "--grace", "0s"));
       nodes.add(new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(logs.resolve("partition-" + ID + "-h" + i + ".log").toFile()).start());
       awaitReady(i, 90);

@@ -63,7 +63,7 @@ public final class ProcessCluster implements AutoCloseable {
         "--cluster", "--cluster-name", name, "--cluster-host", "127.0.0.1",
         "--cluster-port", String.valueOf(hazelcastPorts.get(index)),
         "--cluster-members", String.join(",", hazelcastPorts.stream().map(p -> "127.0.0.1:" + p).toList()),
-        "--request-timeout", "3s"));
+        "--request-timeout", "10s"));
     if (!List.of(flags).contains("--grace")) command.addAll(List.of("--grace", "0s"));
     command.addAll(List.of(flags));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

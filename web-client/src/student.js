@@ -1,8 +1,8 @@
 // The student page: sign in, join the queue, chat with one teacher at a time.
 import { ChatLog } from './chatlog.js';
 import { Connection } from './connection.js';
-import { busUrl, clearSession, fetchToken, loadSession, saveSession, userIdFromName, validUserId } from './session.js';
-import { $, createBus, errorText, insertLine, showConnection } from './ui.js';
+import { busUrl, clearSession, loadSession } from './session.js';
+import { $, bindSignIn, createBus, errorText, insertLine, showConnection } from './ui.js';
 
 const ROLE = 'student';
 let session = null;
@@ -135,21 +135,9 @@ function signedIn() {
   $('#join').focus();
 }
 
-$('#signin-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const userId = userIdFromName($('#name').value);
-  $('#signin-error').textContent = '';
-  if (!validUserId(userId)) {
-    $('#signin-error').textContent = 'Use letters, digits, spaces or _ . @ - (up to 64).';
-    return;
-  }
-  try {
-    session = { userId, token: await fetchToken(userId, ROLE) };
-    saveSession(ROLE, session);
-    signedIn();
-  } catch (e) {
-    $('#signin-error').textContent = errorText(e);
-  }
+bindSignIn(ROLE, (s) => {
+  session = s;
+  signedIn();
 });
 
 async function join() {

@@ -2,8 +2,8 @@
 import { ChatLog } from './chatlog.js';
 import { Connection } from './connection.js';
 import { Presence } from './presence.js';
-import { busUrl, clearSession, fetchToken, loadSession, saveSession, userIdFromName, validUserId } from './session.js';
-import { $, createBus, el, errorText, insertLine, showConnection } from './ui.js';
+import { busUrl, clearSession, loadSession } from './session.js';
+import { $, bindSignIn, createBus, el, errorText, insertLine, showConnection } from './ui.js';
 
 const ROLE = 'teacher';
 const CAPACITY = 5;
@@ -185,21 +185,9 @@ function signedIn() {
   $('#claim').focus();
 }
 
-$('#signin-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const userId = userIdFromName($('#name').value);
-  $('#signin-error').textContent = '';
-  if (!validUserId(userId)) {
-    $('#signin-error').textContent = 'Use letters, digits, spaces or _ . @ - (up to 64).';
-    return;
-  }
-  try {
-    session = { userId, token: await fetchToken(userId, ROLE) };
-    saveSession(ROLE, session);
-    signedIn();
-  } catch (e) {
-    $('#signin-error').textContent = errorText(e);
-  }
+bindSignIn(ROLE, (s) => {
+  session = s;
+  signedIn();
 });
 
 $('#claim').addEventListener('click', async () => {

@@ -1,4 +1,5 @@
 // Small DOM helpers shared by the pages. Text always goes in with textContent, never as HTML.
+import { fetchToken, saveSession, userIdFromName, validUserId } from './session.js';
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -57,4 +58,27 @@ export function errorText(err) {
   if (!err) return 'failed';
   if (err.failureCode) return `${err.message || 'failed'} (${err.failureCode})`;
   return err.message || String(err);
+}
+
+/**
+ * Wires the dev sign-in form shared by both pages: a name becomes a user id, POST /api/token gives
+ * a token for `role`, the session is kept for reloads, then `onSession(session)` runs.
+ */
+export function bindSignIn(role, onSession) {
+  $('#signin-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const userId = userIdFromName($('#name').value);
+    $('#signin-error').textContent = '';
+    if (!validUserId(userId)) {
+      $('#signin-error').textContent = 'Use letters, digits, spaces or _ . @ - (up to 64).';
+      return;
+    }
+    try {
+      const session = { userId, token: await fetchToken(userId, role) };
+      saveSession(role, session);
+      onSession(session);
+    } catch (e) {
+      $('#signin-error').textContent = errorText(e);
+    }
+  });
 }

@@ -50,6 +50,7 @@ public final class ClusterNode {
     // new on every start: a restarted node is a new incarnation whose predecessor's presences and
     // claims are cleaned up as those of a departed node, never adopted
     String nodeId = UUID.randomUUID().toString();
+    HazelcastCallbacks.ensurePool();
     com.hazelcast.config.Config hz = HazelcastSettings.of(config);
     hz.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
     HazelcastClusterManager manager = new HazelcastClusterManager(hz);

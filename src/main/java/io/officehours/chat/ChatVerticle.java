@@ -54,6 +54,7 @@ public final class ChatVerticle extends VerticleBase {
   private final ChatRouter router;
   private final String nodeId;
   private final Map<String, Write> writes = new HashMap<>();
+  private final Forwards forwards = new Forwards();
 
   public ChatVerticle(Config config, ChatStore store, ChatRouter router, String nodeId) {
     this.config = config;
@@ -74,6 +75,7 @@ public final class ChatVerticle extends VerticleBase {
         (Message<Object> m) -> Serve.answer(m, msg -> routed(address, msg), LOG)).completion()));
     consumers.add(bus.localConsumer(ChatAddresses.HISTORY, (Message<Object> m) -> Serve.answer(m, this::history, LOG)).completion());
     consumers.add(bus.localConsumer(ChatAddresses.STATES, (Message<Object> m) -> Serve.answer(m, this::states, LOG)).completion());
+    consumers.add(bus.<JsonObject>localConsumer(RosterAddresses.NODE_LEFT, m -> forwards.ownerLeft(m.body().getString("nodeId"))).completion());
     consumers.add(ClusterConsumer.register(vertx, ChatAddresses.node(nodeId), (Message<Object> m) -> Serve.answer(m, this::forwarded, LOG)));
     return Future.all(consumers);
   }
@@ -88,12 +90,12 @@ public final class ChatVerticle extends VerticleBase {
     m.headers().forEach(h -> options.addHeader(h.getKey(), h.getValue()));
     options.addHeader(OP, address);
     JsonObject forwarded = body;
-    return vertx.eventBus().<JsonObject>request(ChatAddresses.node(owner), body, options)
+    return forwards.track(owner, vertx.eventBus().<JsonObject>request(ChatAddresses.node(owner), body, options))
         .map(Message::body)
         .recover(e -> {
-          // the owner just left and the partition table does not know yet: the store is still
-          // right when written from here, only the one-node ordering of pushes is lost meanwhile
-          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+          // the owner just left, before answering or before the partition table knew: the store is
+          // still right when written from here, only the one-node ordering of pushes is lost meanwhile
+          if (e instanceof Forwards.OwnerLeft || e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
             return writes.get(address).handle(m.headers(), forwarded);
           }
           return Future.failedFuture(e);

@@ -35,14 +35,17 @@ public final class ClusterNode {
   /** Member attribute carrying the node id, so every member can name the owner of a partition. */
   static final String NODE_ATTRIBUTE = "officehours.node";
 
+  private static final long PING_MS = 2_000;
   private final Vertx vertx;
   private final HazelcastClusterManager manager;
   private final String nodeId;
+  private final MergeWatch merges;
 
-  private ClusterNode(Vertx vertx, HazelcastClusterManager manager, String nodeId) {
+  private ClusterNode(Vertx vertx, HazelcastClusterManager manager, String nodeId, MergeWatch merges) {
     this.vertx = vertx;
     this.manager = manager;
     this.nodeId = nodeId;
+    this.merges = merges;
   }
 
   /** Starts clustered Vert.x; completes once this node has joined (or formed) the cluster. */
@@ -55,9 +58,13 @@ public final class ClusterNode {
     hz.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeId);
     HazelcastClusterManager manager = new HazelcastClusterManager(hz);
     options.getEventBusOptions().setHost(config.clusterHost()).setClusterPublicHost(config.clusterHost())
-        .setPort(config.eventBusPort()).setClusterPublicPort(config.eventBusPort());
+        .setPort(config.eventBusPort()).setClusterPublicPort(config.eventBusPort())
+        // a connection to a node behind a cut link stalls rather than fails; without an answer to a
+        // ping within 2 s it is closed, so that once the link heals the next message opens a fresh
+        // one instead of queueing behind TCP's retransmission backoff (defaults: 20 s and 20 s)
+        .setClusterPingInterval(PING_MS).setClusterPingReplyInterval(PING_MS);
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
-        .map(vertx -> new ClusterNode(vertx, manager, nodeId))
+        .compose(vertx -> MergeWatch.start(vertx).map(merges -> new ClusterNode(vertx, manager, nodeId, merges)))
         .onSuccess(ClusterNode::watchMembers);
   }
 
@@ -114,17 +121,12 @@ public final class ClusterNode {
         router,
         new HazelcastPresenceDirectory(hz, self, vertx),
         metrics,
-        new HazelcastClusterView(hz, self, config, metrics, vertx));
+        new HazelcastClusterView(hz, self, config, metrics, vertx, merges::merging));
   }
 
   /** Tells this node's roster and presence when another node leaves, so they clean up after it. */
   private void watchMembers() {
-    hazelcast().getLifecycleService().addLifecycleListener(event -> {
-      if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
-        LOG.info("merged back into the cluster: registering this node's cluster consumers again");
-        vertx.runOnContext(v -> vertx.eventBus().publish(ClusterConsumer.REBIND, new JsonObject()));
-      }
-    });
+    hazelcast().getLifecycleService().addLifecycleListener(event -> merges.on(event.getState()));
     hazelcast().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {

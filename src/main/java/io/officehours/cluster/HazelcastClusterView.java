@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The cluster as operators see it: every node writes its HTTP address and connection count to the
@@ -27,8 +28,11 @@ final class HazelcastClusterView implements ClusterView {
   private final String http;
   private final NodeMetrics metrics;
   private final Vertx vertx;
+  private final BooleanSupplier merging;
 
-  HazelcastClusterView(HazelcastInstance hazelcast, String nodeId, Config config, NodeMetrics metrics, Vertx vertx) {
+  HazelcastClusterView(HazelcastInstance hazelcast, String nodeId, Config config, NodeMetrics metrics, Vertx vertx,
+      BooleanSupplier merging) {
+    this.merging = merging;
     this.hazelcast = hazelcast;
     this.members = hazelcast.getMap("officehours.members");
     this.nodeId = nodeId;
@@ -51,7 +55,8 @@ final class HazelcastClusterView implements ClusterView {
 
   @Override
   public boolean ready() {
-    return hazelcast.getLifecycleService().isRunning() && hazelcast.getPartitionService().isClusterSafe();
+    return hazelcast.getLifecycleService().isRunning() && !merging.getAsBoolean()
+        && hazelcast.getPartitionService().isClusterSafe();
   }
 
   @Override

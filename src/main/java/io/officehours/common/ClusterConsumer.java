@@ -17,6 +17,10 @@ public final class ClusterConsumer<T> {
 
   /** Local signal, published by the cluster node when Hazelcast reports MERGED. */
   public static final String REBIND = "tutor.internal.cluster.rebind";
+  /** Local: one per consumer when it is created, so the cluster node knows how many to wait for. */
+  public static final String REGISTERED = "tutor.internal.cluster.registered";
+  /** Local: one per consumer each time it has registered again after a merge. */
+  public static final String REBOUND = "tutor.internal.cluster.rebound";
 
   private final Vertx vertx;
   private final String address;
@@ -32,6 +36,7 @@ public final class ClusterConsumer<T> {
   public static <T> Future<Void> register(Vertx vertx, String address, Handler<Message<T>> handler) {
     ClusterConsumer<T> c = new ClusterConsumer<>(vertx, address, handler);
     vertx.eventBus().localConsumer(REBIND, m -> c.rebind());
+    vertx.eventBus().publish(REGISTERED, address);
     return c.bind();
   }
 
@@ -41,6 +46,6 @@ public final class ClusterConsumer<T> {
   }
 
   private void rebind() {
-    consumer.unregister().onComplete(done -> bind());
+    consumer.unregister().onComplete(done -> bind().onComplete(bound -> vertx.eventBus().publish(REBOUND, address)));
   }
 }

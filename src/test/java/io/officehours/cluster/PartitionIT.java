@@ -224,10 +224,19 @@ class PartitionIT {
     awaitMembers(3, 3, 30);
     awaitReady(3, 60);
     BridgeClient s5 = connect(3, "p-s5", "student");
+    Pushes s5Inbox = new Pushes();
+    s5.register("tutor.user.p-s5", s5Inbox::add);
     TestNode.await(s5.request("tutor.student.ready", new JsonObject()));
     JsonObject again = TestNode.await(teacher.request("tutor.teacher.claim", new JsonObject())).getJsonObject("chat");
     assertTrue(again != null && "p-s5".equals(again.getString("studentId")), "claimed " + again);
-    // the merged node's own requests and the shared roster work again; pushes from the other nodes
-    // to a node that merged back are a known gap (docs/cluster.md, Limitations), not checked here
+    // pushes cross the healed link both ways: host 1's teacher to host 3's student and back
+    String healed = again.getString("chatId");
+    assertEquals(healed, s5Inbox.await("chat.started").getJsonObject("chat").getString("chatId"));
+    TestNode.await(teacher.request("tutor.chat.send", new JsonObject().put("chatId", healed).put("text", "welcome back")));
+    assertEquals("welcome back", s5Inbox.await("chat.message").getString("text"));
+    TestNode.await(s5.request("tutor.chat.send", new JsonObject().put("chatId", healed).put("text", "thanks")));
+    teacherInbox.clear();
+    TestNode.await(s5.request("tutor.chat.send", new JsonObject().put("chatId", healed).put("text", "still here")));
+    assertEquals("still here", teacherInbox.await(p -> "chat.message".equals(p.getString("type")) && p.getLong("seq") == 3).getString("text"));
   }
 }

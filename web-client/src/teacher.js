@@ -25,13 +25,17 @@ function renderClaim() {
   $('#claim').title = openCount() >= CAPACITY ? `At most ${CAPACITY} chats at once` : '';
 }
 
+function counted(n, noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function renderPresence() {
   const items = presence.list((id, p) => {
     const role = p.metas[0] ? p.metas[0].role : '';
     return el('li', { 'data-user': id }, el('span', { text: id }), el('span', { class: 'role', text: ` ${role}` }));
   });
   $('#online-list').replaceChildren(...items);
-  $('#online-count').textContent = `${presence.count('student')} students, ${presence.count('teacher')} teachers`;
+  $('#online-count').textContent = `${counted(presence.count('student'), 'student')}, ${counted(presence.count('teacher'), 'teacher')}`;
 }
 presence.onSync(renderPresence);
 
@@ -64,10 +68,11 @@ function paneFor(chat) {
   const input = el('input', { id: `${id}-text`, class: 'compose-text', autocomplete: 'off', maxlength: '4000', placeholder: 'Message, Enter to send' });
   const form = el('form', { class: 'compose' },
     el('label', { for: `${id}-text`, class: 'visually-hidden', text: `Message to ${chat.studentId}` }),
-    input, el('button', { type: 'submit', text: 'Send' }));
+    input, el('button', { type: 'submit', text: 'Send', 'aria-label': `Send to ${chat.studentId}` }));
   const badge = el('span', { class: 'unread', hidden: true });
-  const end = el('button', { type: 'button', class: 'end', text: 'End chat' });
-  const close = el('button', { type: 'button', class: 'close', text: 'Close', hidden: true });
+  // several panes show the same buttons: their names say which chat they act on
+  const end = el('button', { type: 'button', class: 'end', text: 'End chat', 'aria-label': `End chat with ${chat.studentId}` });
+  const close = el('button', { type: 'button', class: 'close', text: 'Close', hidden: true, 'aria-label': `Close chat with ${chat.studentId}` });
   const state = el('p', { class: 'chat-state', role: 'status' });
   const error = el('p', { class: 'error', role: 'alert' });
   const pane = el('section', { class: 'pane', 'data-chat-id': chat.chatId, 'data-student': chat.studentId, 'aria-labelledby': `${id}-title` },
@@ -171,6 +176,9 @@ function connect() {
       c.register('tutor.status', onStatus);
       c.register('tutor.presence', (body) => presence.handle(body));
       renderClaim();
+      // the claim button was disabled while connecting, so focusing it at sign-in did nothing:
+      // give a keyboard user the focus back rather than leave it on the page body
+      if (document.activeElement === document.body && !$('#claim').disabled) $('#claim').focus();
       await catchUp(c);
     },
   }).start();

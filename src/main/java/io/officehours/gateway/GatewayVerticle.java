@@ -47,6 +47,8 @@ public final class GatewayVerticle extends VerticleBase {
   private static final String SESSION = "officehours.sockjs.session";
   /** WebSocket close code 1009: the message was too big to process. */
   private static final short MESSAGE_TOO_BIG = 1009;
+  /** The web client's folder in the jar (the build copies web-client/ there). */
+  private static final String WEB_ROOT = "webroot";
 
   private final Config config;
   private final NodeMetrics metrics;
@@ -103,7 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setInsertJSESSIONID(false)
         .setRegisterWriteHandler(false);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(this::sockJsSocket));
-    router.route().handler(StaticHandler.create("webroot"));
+    router.route().handler(new WebCachePolicy(vertx, WEB_ROOT)).handler(StaticHandler.create(WEB_ROOT).setIndexPage(WebCachePolicy.INDEX_PAGE));
     return router;
   }
 

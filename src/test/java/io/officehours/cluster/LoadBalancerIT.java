@@ -11,14 +11,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,69 +30,38 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class LoadBalancerIT {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static TestCluster cluster;
-  private static Process nginx;
-  private static int lbPort;
+  private static Nginx nginx;
   private static Vertx vertx;
   private static WebSocketClient ws;
 
   @BeforeAll
   static void start() throws Exception {
-    assertTrue(new File("/usr/sbin/nginx").canExecute() || new File("/usr/bin/nginx").canExecute(),
-        "nginx is needed (scripts/test.sh installs it)");
     cluster = TestCluster.start(3);
-    lbPort = TestNode.freePort();
-    Path dir = Files.createTempDirectory("oh-nginx");
-    List<String> command = new ArrayList<>(List.of("scripts/nginx-conf.sh", dir.resolve("nginx.conf").toString(),
-        dir.toString(), String.valueOf(lbPort)));
-    cluster.members.forEach(m -> command.add("127.0.0.1:" + m.port()));
-    assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor());
-    nginx = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-        "-e", dir.resolve("error.log").toString()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("stdout.log").toFile()).start();
-    awaitHealthy();
+    nginx = Nginx.start(cluster.members.stream().map(m -> "127.0.0.1:" + m.port()).toList());
     vertx = Vertx.vertx();
     ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000));
   }
 
-  private static void awaitHealthy() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (get("/health").statusCode() == 200) return;
-      } catch (java.io.IOException notYet) {
-        // nginx still starting
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("nginx did not answer");
-  }
-
   @AfterAll
   static void stop() throws Exception {
-    if (nginx != null) {
-      nginx.destroy();
-      nginx.waitFor();
-    }
+    if (nginx != null) nginx.close();
     if (vertx != null) TestNode.await(vertx.close());
     if (cluster != null) cluster.close();
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lbPort + path)).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return nginx.get(path);
   }
 
   private static HttpResponse<String> post(String path, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lbPort + path)).timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return nginx.post(path, body);
   }
 
   private static BridgeClient connect(String user, String role) throws Exception {
     String token = new JsonObject(post("/api/token", new JsonObject().put("userId", user).put("role", role).encode()).body())
         .getString("token");
-    return TestNode.await(BridgeClient.connect(ws, "127.0.0.1", lbPort, token));
+    return TestNode.await(BridgeClient.connect(ws, "127.0.0.1", nginx.port, token));
   }
 
   @Test

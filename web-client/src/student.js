@@ -2,7 +2,7 @@
 import { ChatLog } from './chatlog.js';
 import { Connection } from './connection.js';
 import { busUrl, clearSession, loadSession } from './session.js';
-import { $, bindSignIn, createBus, errorText, insertLine, showConnection } from './ui.js';
+import { $, bindSignIn, createBus, errorText, insertLine, showConnection, showNotice } from './ui.js';
 
 const ROLE = 'student';
 let session = null;
@@ -81,6 +81,8 @@ function onPush(body) {
       renderChatState();
       $('#again').focus();
     }
+  } else if (body.type === 'notice') {
+    showNotice(body);
   }
 }
 

@@ -3,7 +3,7 @@ import { ChatLog } from './chatlog.js';
 import { Connection } from './connection.js';
 import { Presence } from './presence.js';
 import { busUrl, clearSession, loadSession } from './session.js';
-import { $, bindSignIn, createBus, el, errorText, insertLine, showConnection } from './ui.js';
+import { $, bindSignIn, createBus, el, errorText, insertLine, showConnection, showNotice } from './ui.js';
 
 const ROLE = 'teacher';
 const CAPACITY = 5;
@@ -142,6 +142,8 @@ function onPush(body) {
   } else if (body.type === 'chat.ended') {
     const entry = chats.get(body.chatId);
     if (entry && entry.log.end(body.by, body.reason)) renderPaneState(entry);
+  } else if (body.type === 'notice') {
+    showNotice(body);
   }
 }
 

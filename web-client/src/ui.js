@@ -82,3 +82,18 @@ export function bindSignIn(role, onSession) {
     }
   });
 }
+
+/**
+ * Shows an operator notice ({type: 'notice', text, from}) in the page's #notice banner, until
+ * dismissed or replaced by the next one.
+ */
+export function showNotice(notice) {
+  const box = $('#notice');
+  if (!box || !notice || typeof notice.text !== 'string') return;
+  $('.notice-from', box).textContent = notice.from || 'an operator';
+  $('.notice-text', box).textContent = notice.text;
+  box.hidden = false;
+  $('.notice-dismiss', box).onclick = () => {
+    box.hidden = true;
+  };
+}

@@ -1,5 +1,7 @@
 package io.officehours;
 
+import io.officehours.admin.AdminVerticle;
+import io.officehours.admin.Tap;
 import io.officehours.chat.ChatRouter;
 import io.officehours.chat.ChatVerticle;
 import io.officehours.config.Config;
@@ -36,7 +38,7 @@ public final class Node {
   private Node() {}
 
   /** The deployment ids of a node's verticles, for an orderly (or, in tests, a selective) undeploy. */
-  public record Deployment(String status, String presence, String roster, String chat, String gateway) {}
+  public record Deployment(String status, String presence, String roster, String chat, String admin, String gateway) {}
 
   /**
    * Where a node keeps its shared state: in its own heap (one node), or in the cluster's
@@ -73,12 +75,15 @@ public final class Node {
 
   public static Future<Deployment> deploy(Vertx vertx, Config config, Backends backends) {
     ChatStore store = backends.chats();
+    // the node's traffic tap: the gateway instances record into it, the admin verticle drains it
+    Tap tap = new Tap(config.nodeId());
     return vertx.deployVerticle(new StatusVerticle())
         .compose(status -> vertx.deployVerticle(new PresenceVerticle(config, backends.presence(), backends.metrics()))
             .compose(presence -> vertx.deployVerticle(new RosterVerticle(config, backends.rosters(), backends.nodeId()))
                 .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store, backends.router(), backends.nodeId()))
-                    .compose(chat -> vertx.deployVerticle(() -> new GatewayVerticle(config, backends.metrics(), backends.view()),
-                            new DeploymentOptions().setInstances(config.gatewayInstances()))
-                        .map(gateway -> new Deployment(status, presence, roster, chat, gateway))))));
+                    .compose(chat -> vertx.deployVerticle(new AdminVerticle(config, tap))
+                        .compose(admin -> vertx.deployVerticle(() -> new GatewayVerticle(config, backends.metrics(), backends.view(), tap),
+                                new DeploymentOptions().setInstances(config.gatewayInstances()))
+                            .map(gateway -> new Deployment(status, presence, roster, chat, admin, gateway)))))));
   }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The cluster as operators see it: every node writes its HTTP address and connection count to the
+ * The cluster as operators see it: every node writes its HTTP address, connection count and traffic to the
  * {@code officehours.members} map every {@value #REPORT_MS} ms with a short time to live, so a node
  * that dies drops out of the list by itself.
  */
@@ -26,6 +26,7 @@ final class HazelcastClusterView implements ClusterView {
   private final IMap<String, String> members;
   private final String nodeId;
   private final String http;
+  private final String name;
   private final NodeMetrics metrics;
   private final Vertx vertx;
   private final BooleanSupplier merging;
@@ -37,6 +38,7 @@ final class HazelcastClusterView implements ClusterView {
     this.members = hazelcast.getMap("officehours.members");
     this.nodeId = nodeId;
     this.http = ("0.0.0.0".equals(config.host()) ? config.clusterHost() : config.host()) + ":" + config.port();
+    this.name = config.nodeId();
     this.metrics = metrics;
     this.vertx = vertx;
     report();
@@ -45,7 +47,8 @@ final class HazelcastClusterView implements ClusterView {
 
   private void report() {
     if (!hazelcast.getLifecycleService().isRunning()) return;
-    JsonObject self = new JsonObject().put("nodeId", nodeId).put("http", http).put("connections", metrics.connections());
+    JsonObject self = new JsonObject().put("nodeId", nodeId).put("name", name).put("http", http)
+        .put("connections", metrics.connections()).mergeIn(metrics.traffic(System.currentTimeMillis()));
     try {
       members.setAsync(nodeId, self.encode(), TTL_MS, TimeUnit.MILLISECONDS);
     } catch (RuntimeException shuttingDown) {

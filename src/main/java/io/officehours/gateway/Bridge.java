@@ -1,5 +1,8 @@
 package io.officehours.gateway;
 
+import io.officehours.admin.AdminAddresses;
+import io.officehours.admin.Tap;
+import io.officehours.admin.TapEntry;
 import io.officehours.common.ClusterConsumer;
 import io.officehours.config.Config;
 import io.officehours.ops.NodeMetrics;
@@ -40,18 +43,24 @@ final class Bridge {
   private final Vertx vertx;
   private final Config config;
   private final NodeMetrics metrics;
+  private final Tap tap;
   private final Set<BridgeConnection> connections = new HashSet<>();
   private final Map<String, Set<BridgeConnection>> subscribers = new HashMap<>();
   private long reaper = -1;
 
-  Bridge(Vertx vertx, Config config, NodeMetrics metrics) {
+  Bridge(Vertx vertx, Config config, NodeMetrics metrics, Tap tap) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
+    this.tap = tap;
   }
 
   NodeMetrics metrics() {
     return metrics;
+  }
+
+  Tap tap() {
+    return tap;
   }
 
   Future<Void> start() {
@@ -62,7 +71,9 @@ final class Bridge {
         // cluster-wide: a push published on any node reaches the sockets of this one
         ClusterConsumer.<JsonObject>register(vertx, GatewayAddresses.DELIVER, m -> deliver(m.body())),
         bus.<JsonObject>localConsumer(StatusAddresses.TOPIC, m -> fanOut(StatusAddresses.TOPIC, m.body())).completion(),
-        bus.<JsonObject>localConsumer(PresenceAddresses.TOPIC, m -> fanOut(PresenceAddresses.TOPIC, m.body())).completion()))
+        bus.<JsonObject>localConsumer(PresenceAddresses.TOPIC, m -> fanOut(PresenceAddresses.TOPIC, m.body())).completion(),
+        // cluster-wide: every node's tap batches reach the tapping admins of this one
+        ClusterConsumer.<JsonObject>register(vertx, AdminAddresses.TAP_BATCH, m -> tapBatch(m.body()))))
         .mapEmpty();
   }
 
@@ -105,12 +116,16 @@ final class Bridge {
   }
 
   void subscribe(String address, BridgeConnection connection) {
-    subscribers.computeIfAbsent(address, a -> new HashSet<>(2)).add(connection);
+    if (subscribers.computeIfAbsent(address, a -> new HashSet<>(2)).add(connection) && AdminAddresses.TAP.equals(address)) {
+      tap.watch(1);
+    }
   }
 
   void unsubscribe(String address, BridgeConnection connection) {
     Set<BridgeConnection> set = subscribers.get(address);
-    if (set != null && set.remove(connection) && set.isEmpty()) subscribers.remove(address);
+    if (set == null || !set.remove(connection)) return;
+    if (set.isEmpty()) subscribers.remove(address);
+    if (AdminAddresses.TAP.equals(address)) tap.watch(-1);
   }
 
   private void deliver(JsonObject delivery) {
@@ -123,15 +138,26 @@ final class Bridge {
       String frame = Frames.rec(address, body);
       for (BridgeConnection c : List.copyOf(set)) c.write(frame);
       metrics.pushes(set.size());
+      tap.record(TapEntry.OUT, "push", address, users.getString(i), frame.length(), body, set.size());
     }
   }
 
   private void fanOut(String address, JsonObject body) {
     Set<BridgeConnection> set = subscribers.get(address);
     if (set == null) return;
-    String frame = Frames.rec(address, body);
+    String encoded = body.encode();
+    String frame = Frames.rec(address, encoded);
     for (BridgeConnection c : List.copyOf(set)) c.write(frame);
     metrics.pushes(set.size());
+    tap.record(TapEntry.OUT, "push", address, null, frame.length(), encoded, set.size());
+  }
+
+  /** A node's tap batch, to this instance's tapping admins; never recorded itself, or the tap would feed on its own output. */
+  private void tapBatch(JsonObject batch) {
+    Set<BridgeConnection> set = subscribers.get(AdminAddresses.TAP);
+    if (set == null) return;
+    String frame = Frames.rec(AdminAddresses.TAP, batch);
+    for (BridgeConnection c : List.copyOf(set)) c.write(frame);
   }
 
   /** Closes the sockets that sent nothing (not even a ping) for the ping timeout. */

@@ -1,5 +1,8 @@
 package io.officehours.gateway;
 
+import io.officehours.admin.AdminAddresses;
+import io.officehours.admin.AdminSend;
+import io.officehours.admin.TapEntry;
 import io.officehours.common.Caller;
 import io.officehours.common.Failure;
 import io.officehours.config.Config;
@@ -108,6 +111,11 @@ final class BridgeConnection {
       write(Frames.err(null, Failure.BAD_REQUEST, "frame needs a string 'type'"));
       return;
     }
+    if (TAPPED_TYPES.contains(type)) {
+      Object address = frame.getValue("address");
+      bridge.tap().record(TapEntry.IN, (String) type, address instanceof String a ? a : "", identity.userId(), text.length(),
+          frame.getValue("body"), 0);
+    }
     switch ((String) type) {
       case "ping" -> { }
       case "send" -> send(frame);
@@ -147,20 +155,34 @@ final class BridgeConnection {
       write(Frames.err(replyAddress, Failure.BAD_REQUEST, "body must be a JSON object"));
       return;
     }
-    if (!BridgePolicy.maySend(address)) {
-      write(Frames.err(replyAddress, Failure.FORBIDDEN, "access denied: " + address));
+    String refusal = BridgePolicy.sendRefusal(identity, address);
+    if (refusal != null) {
+      write(Frames.err(replyAddress, Failure.FORBIDDEN, refusal));
       return;
     }
     bridge.metrics().request(address);
     EventBus bus = bridge.bus();
-    DeliveryOptions options = caller.toDeliveryOptions(bridge.config().requestTimeout().toMillis());
+    DeliveryOptions options = caller.toDeliveryOptions(timeoutOf(address));
     bus.<JsonObject>request(address, body == null ? new JsonObject() : body, options).onComplete(ar -> {
       if (ar.succeeded()) {
-        if (replyAddress != null) write(Frames.rec(replyAddress, ar.result().body()));
+        if (replyAddress == null) return;
+        String encoded = ar.result().body().encode();
+        String reply = Frames.rec(replyAddress, encoded);
+        write(reply);
+        bridge.tap().record(TapEntry.OUT, "reply", address, identity.userId(), reply.length(), encoded, 0);
       } else {
-        write(Frames.err(replyAddress, Failure.codeOf(ar.cause()), Failure.messageOf(ar.cause())));
+        String message = Failure.messageOf(ar.cause());
+        String err = Frames.err(replyAddress, Failure.codeOf(ar.cause()), message);
+        write(err);
+        bridge.tap().record(TapEntry.OUT, "err", address, identity.userId(), err.length(), message, 0);
       }
     });
+  }
+
+  /** An admin's send waits as long as the admin asked (up to its maximum): the gateway waits a little longer still. */
+  private long timeoutOf(String address) {
+    long timeout = bridge.config().requestTimeout().toMillis();
+    return AdminAddresses.SEND.equals(address) ? Math.max(timeout, AdminSend.MAX_TIMEOUT_MS + 1000) : timeout;
   }
 
   private void publish(JsonObject frame) {
@@ -214,6 +236,9 @@ final class BridgeConnection {
 
   private static final String INVALID = new String("invalid");
 
+  /** Frame types the tap records: pings are noise, and an unknown type is the client's garbage. */
+  private static final Set<String> TAPPED_TYPES = Set.of("send", "publish", "register", "unregister");
+
   /** The frame's optional address field, null when absent, or INVALID after answering 400. */
   private String optionalAddress(JsonObject frame, String field) {
     Object v = frame.getValue(field);
@@ -251,6 +276,7 @@ final class BridgeConnection {
         return;
       }
       socket.write(frame);
+      bridge.metrics().frameOut();
     } catch (IllegalStateException e) {
       // the client's close frame has arrived but the close handler has not run yet: Vert.x throws
       // "WebSocket is closed"; drop the frame so the fan-out loop goes on to the other sockets

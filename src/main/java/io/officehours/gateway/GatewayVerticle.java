@@ -1,5 +1,6 @@
 package io.officehours.gateway;
 
+import io.officehours.admin.Tap;
 import io.officehours.chat.ChatAddresses;
 import io.officehours.common.Caller;
 import io.officehours.common.Failure;
@@ -53,20 +54,22 @@ public final class GatewayVerticle extends VerticleBase {
   private final Config config;
   private final NodeMetrics metrics;
   private final ClusterView cluster;
+  private final Tap tap;
   private TokenService tokens;
   private Bridge bridge;
   private HttpServer server;
 
-  public GatewayVerticle(Config config, NodeMetrics metrics, ClusterView cluster) {
+  public GatewayVerticle(Config config, NodeMetrics metrics, ClusterView cluster, Tap tap) {
     this.config = config;
     this.metrics = metrics;
     this.cluster = cluster;
+    this.tap = tap;
   }
 
   @Override
   public Future<?> start() {
     tokens = new TokenService(vertx, config);
-    bridge = new Bridge(vertx, config, metrics);
+    bridge = new Bridge(vertx, config, metrics, tap);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.host())
         // HTTP/1.1 and WebSocket only: SockJS polling closes its connection after each response,
@@ -121,7 +124,7 @@ public final class GatewayVerticle extends VerticleBase {
     return tokens.verify(header != null && header.startsWith("Bearer ") ? header.substring(7) : ctx.request().getParam("token"));
   }
 
-  /** Admins only: the nodes, their HTTP addresses and connection counts. */
+  /** Admins only: the nodes, their HTTP addresses, connection counts and traffic. */
   private void clusterMembers(RoutingContext ctx) {
     caller(ctx)
         .compose(who -> who.role() == Role.ADMIN ? cluster.members()

@@ -9,6 +9,9 @@ public interface ClusterView {
   /** Started, and in a cluster: joined, and every partition has its backup (losing one node is safe). */
   boolean ready();
 
-  /** The nodes: {@code [{"nodeId","http","connections","self"}]}. */
+  /**
+   * The nodes: {@code [{"nodeId","name","http","connections","framesIn","framesOut","inPerSec","outPerSec","self"}]};
+   * {@code name} is the node's {@code --node-id}, the traffic as {@link NodeMetrics#traffic} gives it.
+   */
   Future<JsonArray> members();
 }

@@ -25,6 +25,7 @@ public final class LocalClusterView implements ClusterView {
   public Future<JsonArray> members() {
     return Future.succeededFuture(new JsonArray().add(new JsonObject()
         .put("nodeId", config.nodeId()).put("http", config.host() + ":" + config.port())
-        .put("connections", metrics.connections()).put("self", true)));
+        .put("name", config.nodeId()).put("connections", metrics.connections()).put("self", true)
+        .mergeIn(metrics.traffic(System.currentTimeMillis()))));
   }
 }

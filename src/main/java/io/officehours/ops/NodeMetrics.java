@@ -14,6 +14,8 @@ import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The node's own counters, next to the ones Vert.x keeps (event bus, HTTP, JVM) in the same
@@ -26,6 +28,9 @@ public final class NodeMetrics {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger presenceUsers = new AtomicInteger();
   private final AtomicInteger presenceConnections = new AtomicInteger();
+  private final LongAdder framesIn = new LongAdder();
+  private final LongAdder framesOut = new LongAdder();
+  private final Throughput throughput = new Throughput();
 
   private NodeMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -76,11 +81,26 @@ public final class NodeMetrics {
   }
 
   public void frameIn(String type) {
+    framesIn.increment();
     registry.counter("officehours.frames.in", "type", KNOWN_TYPES.contains(type) ? type : "invalid").increment();
   }
 
   public void request(String address) {
     registry.counter("officehours.requests", "address", address).increment();
+  }
+
+  /** Every frame written to a client: replies, pushes and errors. */
+  public void frameOut() {
+    framesOut.increment();
+  }
+
+  /**
+   * The node's traffic for operators: {@code {"framesIn","framesOut"}} since start, and
+   * {@code {"inPerSec","outPerSec"}} over the time since the previous sample (taken at most once a
+   * second, so that several callers do not shrink the window to nothing).
+   */
+  public JsonObject traffic(long now) {
+    return throughput.sample(now, framesIn.sum(), framesOut.sum());
   }
 
   public void pushes(int frames) {

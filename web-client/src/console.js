@@ -5,9 +5,9 @@ import { ChatLog } from './chatlog.js';
 import { Connection } from './connection.js';
 import { Presence } from './presence.js';
 import { buildSendRequest, noticeFields } from './sendform.js';
-import { busUrl, clearSession, loadSession } from './session.js';
+import { busUrl } from './session.js';
 import { TapFeed, matches } from './tapfeed.js';
-import { $, bindSignIn, createBus, el, errorText, insertLine, showConnection } from './ui.js';
+import { $, createBus, el, errorText, insertLine, showConnection, startPage } from './ui.js';
 
 const ROLE = 'admin';
 const POLL_MS = 2000;
@@ -271,11 +271,6 @@ function signedIn() {
   $('#filter').focus();
 }
 
-bindSignIn(ROLE, (s) => {
-  session = s;
-  signedIn();
-});
-
 $('#filter').addEventListener('input', renderFeed);
 $('#pause').addEventListener('click', togglePause);
 $('#clear').addEventListener('click', () => {
@@ -303,16 +298,14 @@ $('#notice-form').addEventListener('submit', (event) => {
   fillSendForm(noticeFields($('#notice-user').value, $('#notice-text').value));
   submitSend();
 });
-$('#sign-out').addEventListener('click', () => {
-  clearSession(ROLE);
-  clearInterval(polling.timer);
-  if (conn) conn.stop();
-  location.reload();
+startPage(ROLE, {
+  onSession: (s) => {
+    session = s;
+    signedIn();
+  },
+  showSignIn: () => show('signin'),
+  stop: () => {
+    clearInterval(polling.timer);
+    if (conn) conn.stop();
+  },
 });
-
-session = loadSession(ROLE);
-if (session) signedIn();
-else {
-  show('signin');
-  $('#name').focus();
-}

@@ -1,8 +1,8 @@
 // The student page: sign in, join the queue, chat with one teacher at a time.
 import { ChatLog } from './chatlog.js';
 import { Connection } from './connection.js';
-import { busUrl, clearSession, loadSession } from './session.js';
-import { $, bindSignIn, createBus, errorText, insertLine, showConnection, showNotice } from './ui.js';
+import { busUrl } from './session.js';
+import { $, createBus, errorText, insertLine, showConnection, showNotice, startPage } from './ui.js';
 
 const ROLE = 'student';
 let session = null;
@@ -137,11 +137,6 @@ function signedIn() {
   $('#join').focus();
 }
 
-bindSignIn(ROLE, (s) => {
-  session = s;
-  signedIn();
-});
-
 async function join() {
   $('#lobby-error').textContent = '';
   try {
@@ -183,15 +178,13 @@ $('#compose').addEventListener('submit', async (event) => {
   }
 });
 
-$('#sign-out').addEventListener('click', () => {
-  clearSession(ROLE);
-  if (conn) conn.stop();
-  location.reload();
+startPage(ROLE, {
+  onSession: (s) => {
+    session = s;
+    signedIn();
+  },
+  showSignIn: () => show('signin'),
+  stop: () => {
+    if (conn) conn.stop();
+  },
 });
-
-session = loadSession(ROLE);
-if (session) signedIn();
-else {
-  show('signin');
-  $('#name').focus();
-}

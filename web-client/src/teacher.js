@@ -2,8 +2,8 @@
 import { ChatLog } from './chatlog.js';
 import { Connection } from './connection.js';
 import { Presence } from './presence.js';
-import { busUrl, clearSession, loadSession } from './session.js';
-import { $, bindSignIn, createBus, el, errorText, insertLine, showConnection, showNotice } from './ui.js';
+import { busUrl } from './session.js';
+import { $, createBus, el, errorText, insertLine, showConnection, showNotice, startPage } from './ui.js';
 
 const ROLE = 'teacher';
 const CAPACITY = 5;
@@ -195,11 +195,6 @@ function signedIn() {
   $('#claim').focus();
 }
 
-bindSignIn(ROLE, (s) => {
-  session = s;
-  signedIn();
-});
-
 $('#claim').addEventListener('click', async () => {
   $('#desk-error').textContent = '';
   try {
@@ -215,15 +210,13 @@ $('#claim').addEventListener('click', async () => {
   }
 });
 
-$('#sign-out').addEventListener('click', () => {
-  clearSession(ROLE);
-  if (conn) conn.stop();
-  location.reload();
+startPage(ROLE, {
+  onSession: (s) => {
+    session = s;
+    signedIn();
+  },
+  showSignIn: () => show('signin'),
+  stop: () => {
+    if (conn) conn.stop();
+  },
 });
-
-session = loadSession(ROLE);
-if (session) signedIn();
-else {
-  show('signin');
-  $('#name').focus();
-}

@@ -1,5 +1,5 @@
 // Small DOM helpers shared by the pages. Text always goes in with textContent, never as HTML.
-import { fetchToken, saveSession, userIdFromName, validUserId } from './session.js';
+import { clearSession, fetchToken, loadSession, saveSession, userIdFromName, validUserId } from './session.js';
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -81,6 +81,26 @@ export function bindSignIn(role, onSession) {
       $('#signin-error').textContent = errorText(e);
     }
   });
+}
+
+/**
+ * Starts a page: with the session kept from an earlier sign-in if there is one, else on the sign-in
+ * form (see bindSignIn); the sign-out button forgets the session, runs `stop` and reloads.
+ */
+export function startPage(role, { onSession, showSignIn, stop }) {
+  bindSignIn(role, onSession);
+  $('#sign-out').addEventListener('click', () => {
+    clearSession(role);
+    stop();
+    location.reload();
+  });
+  const session = loadSession(role);
+  if (session) {
+    onSession(session);
+  } else {
+    showSignIn();
+    $('#name').focus();
+  }
 }
 
 /**

@@ -7,13 +7,8 @@ import static io.officehours.web.Browsers.type;
 import static io.officehours.web.Browsers.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.officehours.TestNode;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -25,32 +20,14 @@ import org.openqa.selenium.WebElement;
  * target/browser/; with -Dofficehours.screenshots=docs/img the main test refreshes the docs'
  * student.png and teacher.png.
  */
-class BrowserChatIT {
+class BrowserChatIT extends NodeBrowserTest {
 
-  private TestNode node;
-  private Browsers browsers;
-
-  @BeforeAll
-  static void chromiumIsInstalled() {
-    Browsers.requireChromium();
-  }
-
-  @BeforeEach
-  void start(TestInfo info) {
-    browsers = new Browsers(info.getTestMethod().map(m -> m.getName()).orElse("test"));
+  @Override
+  protected String[] nodeFlags() {
     // a grace period, so that a reloading student keeps its chat
-    node = TestNode.start("--grace", "10s");
+    return new String[] {"--grace", "10s"};
   }
 
-  @AfterEach
-  void stop() {
-    if (browsers != null) browsers.close();
-    if (node != null) node.close();
-  }
-
-  private String url(String page) {
-    return "http://127.0.0.1:" + node.port + "/" + page;
-  }
 
   @Test
   void studentAndTeacherChatThroughThePages() throws Exception {

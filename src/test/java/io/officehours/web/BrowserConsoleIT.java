@@ -13,12 +13,8 @@ import io.officehours.TestNode;
 import io.officehours.loadtest.BridgeClient;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
@@ -32,31 +28,8 @@ import org.openqa.selenium.WebElement;
  * page displays. With -Dofficehours.screenshots=docs/img it refreshes docs/img/console.png mid-chat.
  */
 @DisplayName("The event-bus console watches a chat and reaches the student's page")
-class BrowserConsoleIT {
+class BrowserConsoleIT extends NodeBrowserTest {
 
-  private TestNode node;
-  private Browsers browsers;
-
-  @BeforeAll
-  static void chromiumIsInstalled() {
-    Browsers.requireChromium();
-  }
-
-  @BeforeEach
-  void start(TestInfo info) {
-    node = TestNode.start();
-    browsers = new Browsers(info.getTestMethod().map(m -> m.getName()).orElse("test"));
-  }
-
-  @AfterEach
-  void stop() {
-    if (browsers != null) browsers.close();
-    if (node != null) node.close();
-  }
-
-  private String url(String page) {
-    return "http://127.0.0.1:" + node.port + "/" + page;
-  }
 
   private static List<WebElement> feedRows(WebDriver d) {
     return d.findElements(By.cssSelector("#feed li.tap"));

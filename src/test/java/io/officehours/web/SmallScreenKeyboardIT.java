@@ -12,15 +12,10 @@ import static io.officehours.web.PageChecks.focused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.officehours.TestNode;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -36,34 +31,11 @@ import org.openqa.selenium.interactions.Actions;
  */
 @DisplayName("The pages at 360 px, by keyboard alone: they fit, name their controls, show focus and read well")
 @Timeout(120)
-class SmallScreenKeyboardIT {
+class SmallScreenKeyboardIT extends NodeBrowserTest {
 
   static final Dimension PHONE = new Dimension(360, 740);
   private static final int MAX_TABS = 12;
 
-  private TestNode node;
-  private Browsers browsers;
-
-  @BeforeAll
-  static void chromiumIsInstalled() {
-    Browsers.requireChromium();
-  }
-
-  @BeforeEach
-  void start(TestInfo info) {
-    browsers = new Browsers(info.getTestMethod().map(m -> m.getName()).orElse("test"));
-    node = TestNode.start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (browsers != null) browsers.close();
-    if (node != null) node.close();
-  }
-
-  private String url(String page) {
-    return "http://127.0.0.1:" + node.port + "/" + page;
-  }
 
   /** Keys to the focused element, as a keyboard would send them. */
   private static void keys(WebDriver d, CharSequence... keys) {

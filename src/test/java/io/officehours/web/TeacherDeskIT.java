@@ -9,16 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.officehours.TestNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Rectangle;
@@ -32,33 +27,10 @@ import org.openqa.selenium.WebElement;
  */
 @DisplayName("A teacher page with three students at once")
 @Timeout(120)
-class TeacherDeskIT {
+class TeacherDeskIT extends NodeBrowserTest {
 
   private static final List<String> STUDENTS = List.of("amy", "ben", "cat");
 
-  private TestNode node;
-  private Browsers browsers;
-
-  @BeforeAll
-  static void chromiumIsInstalled() {
-    Browsers.requireChromium();
-  }
-
-  @BeforeEach
-  void start(TestInfo info) {
-    browsers = new Browsers(info.getTestMethod().map(m -> m.getName()).orElse("test"));
-    node = TestNode.start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (browsers != null) browsers.close();
-    if (node != null) node.close();
-  }
-
-  private String url(String page) {
-    return "http://127.0.0.1:" + node.port + "/" + page;
-  }
 
   private static By pane(String student) {
     return By.cssSelector(".pane[data-student=" + student + "]");

@@ -14,30 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @DisplayName("The whole tutoring flow on one node, over real WebSockets")
-class TutoringFlowTest {
+class TutoringFlowTest extends NodeTest {
 
   private static final int STUDENTS = 20;
   private static final int TEACHERS = 2;
   private static final int TEACHER_LINES = 5;
-
-  private TestNode node;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
 
   /** A teacher that keeps claiming while it has room and answers every student line until it said enough. */
   private static final class Teacher {

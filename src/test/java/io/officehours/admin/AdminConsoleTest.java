@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.officehours.NodeTest;
 import io.officehours.Pushes;
 import io.officehours.TestNode;
 import io.officehours.loadtest.BridgeClient;
@@ -18,26 +19,12 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @DisplayName("The operators' addresses: the traffic tap and tutor.admin.send, over real sockets")
-class AdminConsoleTest {
-
-  private TestNode node;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+class AdminConsoleTest extends NodeTest {
 
   static BridgeError refused(Future<?> request) {
     try {

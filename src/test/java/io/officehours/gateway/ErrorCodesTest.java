@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.officehours.NodeTest;
 import io.officehours.Pushes;
 import io.officehours.TestNode;
 import io.officehours.loadtest.BridgeClient;
@@ -21,26 +22,12 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @DisplayName("Every error code of the contract comes back through the bridge as an err frame")
-class ErrorCodesTest {
-
-  private TestNode node;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+class ErrorCodesTest extends NodeTest {
 
   /** Awaits a request that must fail, checks the code and that the message says something, and returns the error. */
   private static BridgeError expect(int code, Future<?> request, String what) {

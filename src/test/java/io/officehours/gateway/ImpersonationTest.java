@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.officehours.NodeTest;
 import io.officehours.Pushes;
 import io.officehours.TestNode;
 import io.officehours.loadtest.BridgeClient;
@@ -15,26 +16,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @DisplayName("Identity comes only from the token: nobody can act or listen as somebody else")
-class ImpersonationTest {
-
-  private TestNode node;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+class ImpersonationTest extends NodeTest {
 
   private static int failureCode(Future<?> request) {
     try {

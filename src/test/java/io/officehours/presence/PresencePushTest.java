@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.officehours.NodeTest;
 import io.officehours.Pushes;
 import io.officehours.TestNode;
 import io.officehours.loadtest.BridgeClient;
@@ -16,26 +17,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @DisplayName("tutor.presence shows staff who is online, one meta per connection, as a state and then diffs")
-class PresencePushTest {
-
-  private TestNode node;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+class PresencePushTest extends NodeTest {
 
   private static boolean isDiff(JsonObject p) {
     return "presence.diff".equals(p.getString("type"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.officehours.NodeTest;
 import io.officehours.TestNode;
 import io.officehours.loadtest.BridgeClient;
 import io.officehours.loadtest.BridgeError;
@@ -13,26 +14,12 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @DisplayName("A teacher holds at most five open chats")
-class CapacityTest {
-
-  private TestNode node;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+class CapacityTest extends NodeTest {
 
   private static BridgeError failure(Future<?> request) {
     try {

@@ -5,32 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.officehours.NodeTest;
 import io.officehours.TestNode;
 import io.officehours.loadtest.BridgeClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @DisplayName("The waiting queue is first in, first out, and tutor.me tells a client where it stands")
-class QueueFifoTest {
-
-  private TestNode node;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+class QueueFifoTest extends NodeTest {
 
   private static JsonObject call(BridgeClient client, String address) {
     return TestNode.await(client.request(address, new JsonObject()));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.officehours.NodeTest;
 import io.officehours.Pushes;
 import io.officehours.TestNode;
 import io.officehours.loadtest.BridgeClient;
@@ -11,26 +12,12 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @DisplayName("tutor.status tells staff the counts right away and on every change, coalesced")
-class StatusPushTest {
-
-  private TestNode node;
-
-  @BeforeEach
-  void start() {
-    node = TestNode.start();
-  }
-
-  @AfterEach
-  void stop() {
-    node.close();
-  }
+class StatusPushTest extends NodeTest {
 
   private static JsonObject status(int waiting, int teachers, int students, int chats) {
     return new JsonObject().put("type", "status")

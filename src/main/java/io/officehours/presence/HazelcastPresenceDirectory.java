@@ -3,6 +3,7 @@ package io.officehours.presence;
 import com.hazelcast.config.IndexType;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.MapEvent;
 import com.hazelcast.map.listener.EntryAddedListener;
@@ -20,6 +21,8 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's directory: the {@code officehours.presence} map, one entry per connection keyed by
@@ -29,11 +32,14 @@ import java.util.Set;
  * <p>Node loss: when a member leaves, the oldest survivor removes the departed node's entries and
  * the removals reach every replica as leaves. A restarted node has a new node id, so the entries
  * of its previous incarnation are removed as those of a departed node and never come back. After a
- * split brain heals, Hazelcast merges the sides' maps and the merged entries arrive as joins.
+ * split brain heals, Hazelcast merges the sides' maps and the merged entries arrive as joins on the bigger side,
+ * while the node that merged back reads the whole map again ({@link #onResync}).
  */
 public final class HazelcastPresenceDirectory implements PresenceDirectory {
 
   static final String MAP = "officehours.presence";
+  private static final long RESYNC_AGAIN_MS = 3_000;
+  private static final Logger LOG = LoggerFactory.getLogger(HazelcastPresenceDirectory.class);
 
   private final HazelcastInstance hazelcast;
   private final IMap<String, PresenceEntry> map;
@@ -61,16 +67,40 @@ public final class HazelcastPresenceDirectory implements PresenceDirectory {
     return vertx.executeBlocking(() -> {
           map.addIndex(IndexType.HASH, "userId");
           map.addIndex(IndexType.HASH, "ownerNode");
-          return new ArrayList<>(map.entrySet());
+          return entries();
         })
         .map(entries -> {
-          entries.forEach(e -> events.handle(new PresenceEvent.Joined(e.getValue().getUserId(), e.getKey(),
-              e.getValue().getMeta(), e.getValue().getOwnerNode())));
+          entries.forEach(events::handle);
           loaded[0] = true;
           held.forEach(events::handle);
           held.clear();
           return null;
         });
+  }
+
+  /** Blocking: the whole map, as joins. */
+  private List<PresenceEvent.Joined> entries() {
+    List<PresenceEvent.Joined> joins = new ArrayList<>();
+    map.entrySet().forEach(e -> joins.add(new PresenceEvent.Joined(e.getValue().getUserId(), e.getKey(),
+        e.getValue().getMeta(), e.getValue().getOwnerNode())));
+    return joins;
+  }
+
+  @Override
+  public void onResync(Handler<List<PresenceEvent.Joined>> resyncs) {
+    Context context = vertx.getOrCreateContext();
+    hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() != LifecycleEvent.LifecycleState.MERGED) return;
+      resync(context, resyncs);
+      // a change that raced with the first read is caught by the second
+      vertx.setTimer(RESYNC_AGAIN_MS, t -> resync(context, resyncs));
+    });
+  }
+
+  private void resync(Context context, Handler<List<PresenceEvent.Joined>> resyncs) {
+    vertx.executeBlocking(this::entries, false)
+        .onSuccess(entries -> context.runOnContext(v -> resyncs.handle(entries)))
+        .onFailure(e -> LOG.warn("could not read the presence directory after a merge: {}", e.toString()));
   }
 
   @Override

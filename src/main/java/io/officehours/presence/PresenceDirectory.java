@@ -29,6 +29,13 @@ public interface PresenceDirectory {
   /** Removes the connections of a node that left, and returns their users. */
   Future<Set<String>> dropNode(String nodeId);
 
+  /**
+   * Hands the directory's whole content to {@code resyncs} (on the caller's context) whenever the
+   * replica may have missed changes: after this node merged back from a split brain. A directory
+   * that cannot split never calls it.
+   */
+  default void onResync(Handler<java.util.List<PresenceEvent.Joined>> resyncs) {}
+
   /** Whether this node is the one that cleans up after departed nodes (one does it for all). */
   boolean cleansUp();
 }

@@ -68,6 +68,27 @@ public final class PresenceState {
     return diff;
   }
 
+  /**
+   * Makes this replica hold exactly {@code entries}, the directory's whole content, and returns the
+   * difference as one diff. After a split brain heals, the merged directory holds the connections of
+   * the other side, which this replica dropped when that side left, and no longer holds those closed
+   * meanwhile; a ref tracked on both sides is kept once.
+   */
+  public PresenceDiff resync(java.util.Collection<PresenceEvent.Joined> entries) {
+    PresenceDiff diff = new PresenceDiff();
+    java.util.Set<String> refs = new java.util.HashSet<>();
+    entries.forEach(e -> refs.add(e.connectionRef()));
+    for (Map.Entry<String, String[]> e : new java.util.ArrayList<>(owners.entrySet())) {
+      if (!refs.contains(e.getKey())) diff.addAll(leave(e.getValue()[0], e.getKey()));
+    }
+    for (PresenceEvent.Joined e : entries) {
+      Meta current = meta(e.userId(), e.connectionRef());
+      if (current == null) diff.addAll(join(e.userId(), e.connectionRef(), e.meta(), e.owner()));
+      else if (!current.equals(e.meta())) diff.addAll(replace(e.userId(), e.connectionRef(), e.meta()));
+    }
+    return diff;
+  }
+
   /** Replaces the meta of a tracked connection (a status change made by the node that owns it). */
   public PresenceDiff replace(String userId, String connectionRef, Meta meta) {
     PresenceDiff diff = new PresenceDiff();

@@ -45,6 +45,10 @@ public final class PresenceVerticle extends VerticleBase {
   private final PresenceState state = new PresenceState();
   /** Connections this node holds: user to refs. */
   private final Map<String, Set<String>> localRefs = new HashMap<>();
+  /** What this node last wrote for each connection it holds, by ref. */
+  private final Map<String, Own> ownMetas = new HashMap<>();
+
+  private record Own(String userId, Meta meta) {}
   private final Map<String, String> statusOf = new HashMap<>();
   private final Map<String, String> roleOf = new HashMap<>();
   private final Map<String, Long> graceTimers = new HashMap<>();
@@ -63,6 +67,7 @@ public final class PresenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
+    directory.onResync(this::resync);
     return directory.start(this::apply).compose(v -> Future.all(List.of(
         bus.<JsonObject>localConsumer(PresenceAddresses.CONNECTED, m -> connected(m.body())).completion(),
         bus.<JsonObject>localConsumer(PresenceAddresses.DISCONNECTED, m -> disconnected(m.body())).completion(),
@@ -81,6 +86,28 @@ public final class PresenceVerticle extends VerticleBase {
     emit(diff);
   }
 
+  /**
+   * After a merge: the replica becomes the merged directory's content, and this node writes again
+   * each connection it holds that the directory lost in the merge, since only it knows them.
+   */
+  private void resync(List<PresenceEvent.Joined> entries) {
+    emit(state.resync(entries));
+    Set<String> listed = new HashSet<>();
+    entries.forEach(e -> listed.add(e.connectionRef()));
+    int rewritten = 0;
+    for (Map.Entry<String, Own> own : ownMetas.entrySet()) {
+      if (listed.contains(own.getKey())) continue;
+      rewrite(own.getValue().userId(), own.getKey(), own.getValue().meta());
+      rewritten++;
+    }
+    LOG.info("presence replica read again after a merge: {} users, {} connections; {} of this node's written again",
+        state.userCount(), state.metaCount(), rewritten);
+  }
+
+  private void rewrite(String userId, String ref, Meta meta) {
+    directory.track(userId, ref, meta).onFailure(e -> LOG.warn("could not track {}: {}", ref, e.toString()));
+  }
+
   private void connected(JsonObject body) {
     String userId = body.getString("userId");
     String ref = body.getString("ref");
@@ -88,7 +115,8 @@ public final class PresenceVerticle extends VerticleBase {
     localRefs.computeIfAbsent(userId, u -> new HashSet<>(2)).add(ref);
     roleOf.put(userId, role);
     Meta meta = new Meta(ref, config.nodeId(), role, statusOf.getOrDefault(userId, "idle"), System.currentTimeMillis(), null);
-    directory.track(userId, ref, meta).onFailure(e -> LOG.warn("could not track {}: {}", ref, e.toString()));
+    ownMetas.put(ref, new Own(userId, meta));
+    rewrite(userId, ref, meta);
   }
 
   private void disconnected(JsonObject body) {
@@ -97,6 +125,7 @@ public final class PresenceVerticle extends VerticleBase {
     Set<String> refs = localRefs.get(userId);
     if (refs == null || !refs.remove(ref)) return;
     if (refs.isEmpty()) localRefs.remove(userId);
+    ownMetas.remove(ref);
     directory.untrack(userId, ref)
         .onFailure(e -> LOG.warn("could not untrack {}: {}", ref, e.toString()))
         .onComplete(done -> {
@@ -140,7 +169,9 @@ public final class PresenceVerticle extends VerticleBase {
     localRefs.getOrDefault(userId, Set.of()).forEach(ref -> {
       Meta old = state.meta(userId, ref);
       if (old == null || old.status().equals(status)) return;
-      directory.update(userId, ref, old.withStatus(status, ref + "." + (++metaVersion)))
+      Meta updated = old.withStatus(status, ref + "." + (++metaVersion));
+      ownMetas.put(ref, new Own(userId, updated));
+      directory.update(userId, ref, updated)
           .onFailure(e -> LOG.warn("could not update {}: {}", ref, e.toString()));
     });
   }

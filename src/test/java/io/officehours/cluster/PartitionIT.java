@@ -171,6 +171,22 @@ class PartitionIT {
     throw new AssertionError("h" + node + " never saw " + count + " members: " + last);
   }
 
+  /** Host {@code node}'s presence list, asked again until it matches (replicas converge after a heal). */
+  private static JsonObject presenceOn(int node, java.util.function.Predicate<JsonObject> match) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    JsonObject presences;
+    do {
+      BridgeClient admin = connect(node, "p-admin" + System.nanoTime(), "admin");
+      Pushes once = new Pushes();
+      admin.register("tutor.presence", once::add);
+      presences = once.await("presence.state").getJsonObject("presences");
+      TestNode.await(admin.close());
+      if (match.test(presences)) return presences;
+      Thread.sleep(250);
+    } while (System.nanoTime() < deadline);
+    return presences;
+  }
+
   private static BridgeClient connect(int node, String user, String role) {
     return TestNode.await(BridgeClient.connect(ws, address(node), 8080, tokens.issue(user, Role.parse(role))));
   }
@@ -223,6 +239,16 @@ class PartitionIT {
     awaitMembers(1, 3, 90);
     awaitMembers(3, 3, 30);
     awaitReady(3, 60);
+    // presence converges: host 3 has host 1's teacher back, host 1 has host 3's student back (its
+    // socket outlived the cut), and nobody twice
+    // host 3's student kept its socket through the cut (it lost its queue place on the bigger side)
+    assertEquals("p-s3", TestNode.await(s3.request("tutor.me", new JsonObject())).getString("userId"));
+    JsonObject onHost3 = presenceOn(3, p -> p.containsKey("p-t") && p.containsKey("p-s3"));
+    assertTrue(onHost3.containsKey("p-t") && onHost3.containsKey("p-s3"), "host 3 lists " + onHost3.fieldNames());
+    JsonObject onHost1 = presenceOn(1, p -> p.containsKey("p-s3"));
+    assertTrue(onHost1.containsKey("p-s3"), "host 1 lists " + onHost1.fieldNames());
+    assertEquals(1, onHost1.getJsonObject("p-s3").getJsonArray("metas").size());
+    assertEquals(1, onHost3.getJsonObject("p-t").getJsonArray("metas").size());
     BridgeClient s5 = connect(3, "p-s5", "student");
     Pushes s5Inbox = new Pushes();
     s5.register("tutor.user.p-s5", s5Inbox::add);

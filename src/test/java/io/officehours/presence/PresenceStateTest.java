@@ -113,4 +113,28 @@ class PresenceStateTest {
     assertEquals(1, parts.get(1).leaves().size());
     assertEquals(1, big.split(3).get(1).joins().size());
   }
+
+  @Test
+  @DisplayName("resync after a heal: what the directory has joins, what it lost leaves, a changed meta is replaced, the rest is untouched")
+  void resync() {
+    state.join("s1", "r1", meta("r1", "student"), "n1");
+    state.join("s2", "r2", meta("r2", "student"), "n1");
+    state.join("t1", "r3", meta("r3", "teacher"), "n2");
+    Meta chatting = new Meta("r3.1", "n2", "teacher", "chatting", 1L, "r3");
+    PresenceDiff diff = state.resync(java.util.List.of(
+        new PresenceEvent.Joined("s1", "r1", meta("r1", "student"), "n1"),
+        new PresenceEvent.Joined("t1", "r3", chatting, "n2"),
+        new PresenceEvent.Joined("s9", "r9", meta("r9", "student"), "n3")));
+    assertEquals(java.util.Set.of("t1", "s9"), diff.joins().keySet());
+    assertEquals(java.util.Set.of("s2", "t1"), diff.leaves().keySet());
+    assertEquals("chatting", state.meta("t1", "r3").status());
+    assertFalse(state.isOnline("s2"));
+    assertEquals(3, state.metaCount());
+    assertTrue(state.resync(java.util.List.of(
+        new PresenceEvent.Joined("s1", "r1", meta("r1", "student"), "n1"),
+        new PresenceEvent.Joined("t1", "r3", chatting, "n2"),
+        new PresenceEvent.Joined("s9", "r9", meta("r9", "student"), "n3"))).isEmpty(), "the same content again: no diff");
+    // the owners came back too: the node's loss drops what it holds
+    assertEquals(java.util.Set.of("s9"), state.dropOwner("n3").leaves().keySet());
+  }
 }

@@ -2,10 +2,10 @@ package io.officehours;
 
 import io.officehours.config.Config;
 import io.officehours.config.ServerCommand;
+import io.officehours.ops.NodeMetrics;
 import io.officehours.loadtest.BridgeClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -53,13 +53,14 @@ public final class TestNode implements AutoCloseable {
   /** Starts a node with the given extra command-line flags (dev mode on, free port). */
   public static TestNode start(String... flags) {
     System.setProperty("officehours.node", "test");
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
-        .setBlockedThreadCheckInterval(100).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
     // no grace unless a test asks for one: a closed socket's user leaves at once, so tests need not wait
     List<String> args = new ArrayList<>(List.of("--port", String.valueOf(freePort()), "--host", "127.0.0.1", "--grace", "0s"));
     args.addAll(List.of(flags));
     Config config = ServerCommand.parse(Map.of(), args.toArray(String[]::new));
+    // the node's own options (Prometheus metrics as in production), with a stricter blocked-thread check
+    Vertx vertx = Vertx.vertx(NodeMetrics.vertxOptions(config)
+        .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+        .setBlockedThreadCheckInterval(100).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
     Node.Deployment deployment = await(Node.deploy(vertx, config));
     return new TestNode(vertx, config, deployment);
   }

@@ -187,7 +187,7 @@ public final class ChatVerticle extends VerticleBase {
     Chat chat = new Chat(Json.requiredString(body, "chatId"), Json.requiredString(body, "teacherId"),
         Json.requiredString(body, "studentId"), System.currentTimeMillis());
     return store.create(chat).map(v -> {
-      LOG.info("chat {} started: teacher {} with student {}", chat.chatId(), chat.teacherId(), chat.studentId());
+      LOG.debug("chat {} started: teacher {} with student {}", chat.chatId(), chat.teacherId(), chat.studentId());
       Push.toUsers(vertx.eventBus(), List.of(chat.teacherId(), chat.studentId()),
           new JsonObject().put("type", "chat.started").put("chat", chat.toJson()));
       return chat.toJson();
@@ -215,7 +215,7 @@ public final class ChatVerticle extends VerticleBase {
 
   private void pushEnded(ChatState ended) {
     Chat chat = ended.chat();
-    LOG.info("chat {} ended by {} ({}) after {} lines", chat.chatId(), ended.endedBy(), ended.reason(), ended.lastSeq());
+    LOG.debug("chat {} ended by {} ({}) after {} lines", chat.chatId(), ended.endedBy(), ended.reason(), ended.lastSeq());
     Push.toUsers(vertx.eventBus(), List.of(chat.teacherId(), chat.studentId()), new JsonObject()
         .put("type", "chat.ended").put("chatId", chat.chatId()).put("by", ended.endedBy()).put("reason", ended.reason()));
   }

@@ -1,5 +1,6 @@
 package io.officehours.ops;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.officehours.config.Config;
@@ -12,7 +13,9 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import io.vertx.core.json.JsonObject;
@@ -31,6 +34,11 @@ public final class NodeMetrics {
   private final LongAdder framesIn = new LongAdder();
   private final LongAdder framesOut = new LongAdder();
   private final Throughput throughput = new Throughput();
+  // looked up once: a registry lookup per frame cost about 5% of a busy node's CPU (benchmarks.md)
+  private final Map<String, Counter> framesInByType = new ConcurrentHashMap<>();
+  private final Map<String, Counter> requestsByAddress = new ConcurrentHashMap<>();
+  private final Map<Integer, Counter> errorsByCode = new ConcurrentHashMap<>();
+  private final Counter pushFrames;
 
   private NodeMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -38,6 +46,7 @@ public final class NodeMetrics {
     // this node's replica of the whole deployment: equal on every node once presence has converged
     registry.gauge("officehours.presence.users", presenceUsers);
     registry.gauge("officehours.presence.connections", presenceConnections);
+    pushFrames = registry.counter("officehours.frames.out");
   }
 
   public void presence(int users, int connectionCount) {
@@ -82,11 +91,13 @@ public final class NodeMetrics {
 
   public void frameIn(String type) {
     framesIn.increment();
-    registry.counter("officehours.frames.in", "type", KNOWN_TYPES.contains(type) ? type : "invalid").increment();
+    String known = KNOWN_TYPES.contains(type) ? type : "invalid";
+    framesInByType.computeIfAbsent(known, t -> registry.counter("officehours.frames.in", "type", t)).increment();
   }
 
   public void request(String address) {
-    registry.counter("officehours.requests", "address", address).increment();
+    // only addresses BridgePolicy lets through get here, so the map stays small
+    requestsByAddress.computeIfAbsent(address, a -> registry.counter("officehours.requests", "address", a)).increment();
   }
 
   /** Every frame written to a client: replies, pushes and errors. */
@@ -104,11 +115,11 @@ public final class NodeMetrics {
   }
 
   public void pushes(int frames) {
-    registry.counter("officehours.frames.out").increment(frames);
+    pushFrames.increment(frames);
   }
 
   public void error(int code) {
-    registry.counter("officehours.errors", "code", String.valueOf(code)).increment();
+    errorsByCode.computeIfAbsent(code, c -> registry.counter("officehours.errors", "code", String.valueOf(c))).increment();
   }
 
   private static final Set<String> KNOWN_TYPES = Set.of("ping", "send", "publish", "register", "unregister");

@@ -171,5 +171,8 @@ final class Bridge {
       LOG.debug("connection {} silent for {}: closing", c.ref(), config.pingTimeout());
       c.close((short) 1001, "ping timeout");
     }
+    // one line per sweep: many silent clients at once mean overloaded clients or a network
+    // problem, which an operator must be able to see without debug logging
+    if (!silent.isEmpty()) LOG.info("closed {} connections silent for {} (ping timeout)", silent.size(), config.pingTimeout());
   }
 }

@@ -29,14 +29,23 @@ import picocli.CommandLine.Model.CommandSpec;
  * last subscriber (and its first) had the push.
  */
 @Command(name = "broadcast", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "N teachers on tutor.status; measures trigger -> last subscriber's push over M status changes.")
+    description = "N subscribers (teachers or admins) on tutor.status; measures trigger -> last subscriber's push over M status changes.")
 final class BroadcastScenario extends Scenario implements Callable<Integer> {
 
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
-  @Option(names = "--subscribers", defaultValue = "1000", description = "Teacher connections on tutor.status (default: ${DEFAULT-VALUE})")
+  @Option(names = "--subscribers", defaultValue = "1000", description = "Connections on tutor.status (default: ${DEFAULT-VALUE})")
   int subscribers;
+
+  @Option(names = "--subscriber-role", defaultValue = "teacher",
+      description = "teacher or admin. Every teacher who connects changes the counts that tutor.status carries, so "
+          + "N teachers cost about N status pushes to everyone already subscribed while they connect; admins do not "
+          + "change the counts (default: ${DEFAULT-VALUE})")
+  String subscriberRole;
+
+  @Option(names = "--rate", defaultValue = "0", description = "Subscriber connections per second over all processes, 0 for all at once (default: ${DEFAULT-VALUE})")
+  int rate;
 
   @Option(names = "--messages", defaultValue = "100", description = "Status changes triggered (default: ${DEFAULT-VALUE})")
   int messages;
@@ -62,8 +71,11 @@ final class BroadcastScenario extends Scenario implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (subscribers < 1 || messages < 1 || intervalMs < 1) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "need --subscribers, --messages and --interval >= 1");
+    if (subscribers < 1 || messages < 1 || intervalMs < 1 || rate < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "need --subscribers, --messages and --interval >= 1, --rate >= 0");
+    }
+    if (!List.of("teacher", "admin").contains(subscriberRole)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--subscriber-role must be teacher or admin");
     }
     return Driver.run(common, this, spec);
   }
@@ -75,7 +87,8 @@ final class BroadcastScenario extends Scenario implements Callable<Integer> {
 
   @Override
   JsonObject params() {
-    return new JsonObject().put("subscribers", subscribers).put("messages", messages).put("intervalMs", intervalMs);
+    return new JsonObject().put("subscribers", subscribers).put("subscriberRole", subscriberRole).put("rate", rate)
+        .put("messages", messages).put("intervalMs", intervalMs);
   }
 
   @Override
@@ -95,12 +108,12 @@ final class BroadcastScenario extends Scenario implements Callable<Integer> {
     ctx.stats.declare("subscribed", "deliveries", "triggers");
     ctx.stats.declareHistograms("readyAck");
     List<Tokens.User> users = new ArrayList<>();
-    for (int k = 0; k < mine; k++) users.add(new Tokens.User(ctx.options.userId("b", k), "teacher"));
+    for (int k = 0; k < mine; k++) users.add(new Tokens.User(ctx.options.userId("b", k), subscriberRole));
     if (publisher) for (int k = 0; k < messages; k++) users.add(new Tokens.User(ctx.options.userId("pub", k), "student"));
     return Tokens.fetch(ctx.vertx, ctx.options, users).compose(t -> {
       tokens = t;
       List<Future<Void>> ready = new ArrayList<>();
-      for (int k = 0; k < mine; k++) ready.add(subscribe(ctx, k));
+      ready.add(subscribeAll(ctx));
       if (publisher) {
         for (int k = 0; k < messages; k++) {
           int index = k;
@@ -116,6 +129,29 @@ final class BroadcastScenario extends Scenario implements Callable<Integer> {
       }
       return Future.all(ready).mapEmpty();
     });
+  }
+
+  /** Opens this process's subscribers, at once or at its share of {@code --rate}. */
+  private Future<Void> subscribeAll(RunContext ctx) {
+    List<Future<Void>> all = new ArrayList<>(mine);
+    if (rate <= 0) {
+      for (int k = 0; k < mine; k++) all.add(subscribe(ctx, k));
+      return Future.all(all).mapEmpty();
+    }
+    double perProcess = Math.max(1e-3, rate / (double) ctx.options.childCount);
+    long started = System.nanoTime();
+    int[] launched = {0};
+    Promise<Void> launchedAll = Promise.promise();
+    // one timer launches them all, so the list is only touched on its event loop
+    ctx.vertx.setPeriodic(10, t -> {
+      long due = Math.min(mine, 1 + (long) ((System.nanoTime() - started) / 1e9 * perProcess));
+      while (launched[0] < due) all.add(subscribe(ctx, launched[0]++));
+      if (launched[0] >= mine) {
+        ctx.vertx.cancelTimer(t);
+        launchedAll.complete();
+      }
+    });
+    return launchedAll.future().compose(v -> Future.all(all).mapEmpty());
   }
 
   /** A subscriber is ready once the snapshot that answers its register arrived. */

@@ -136,6 +136,19 @@ class LoadTestScenariosTest {
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  @DisplayName("broadcast with admin subscribers opened at a rate: every change reaches all 40")
+  void broadcastAdminsAtARate(@TempDir Path out) throws IOException {
+    JsonObject r = run(out, "broadcast", "--subscribers", "40", "--subscriber-role", "admin", "--rate", "200",
+        "--messages", "3", "--interval", "150");
+    assertTrue(r.getBoolean("passed"), r.encodePrettily());
+    assertEquals("admin", r.getJsonObject("params").getString("subscriberRole"));
+    JsonObject s = r.getJsonObject("summary");
+    assertEquals(3, s.getLong("triggersFullyDelivered"));
+    assertEquals(120, s.getLong("deliveries"));
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
   @DisplayName("arrival: 200 connections at once all get connected and registered")
   void arrival(@TempDir Path out) throws IOException {
     JsonObject r = run(out, "arrival", "--connections", "200");

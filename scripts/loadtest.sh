@@ -3,7 +3,7 @@
 # Usage: scripts/loadtest.sh SCENARIO [options]      (scripts/loadtest.sh SCENARIO --help for all)
 #   tutoring  --students 1000 --teachers 10 --messages 50 --capacity 5
 #   idle      --connections N --rate R --duration 60s [--server-pid PID]
-#   broadcast --subscribers N --messages M
+#   broadcast --subscribers N --messages M [--subscriber-role teacher|admin] [--rate R]
 #   arrival   --connections C
 # Common: --targets host:port,... --procs K --out DIR --timeout 120s --jwt-secret KEY
 # Writes DIR/result.json and DIR/report.html (default DIR: results/<scenario>-<time>); exits 1

@@ -3,6 +3,8 @@ package io.officehours;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,9 +22,11 @@ public final class Pushes {
   private final List<JsonObject> unclaimed = new ArrayList<>();
   private final List<JsonObject> all = new ArrayList<>();
   private final List<Waiter> waiters = new ArrayList<>();
+  private long lastAt = System.nanoTime();
 
   public synchronized void add(JsonObject push) {
     all.add(push);
+    lastAt = System.nanoTime();
     for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
       Waiter w = it.next();
       if (w.match.test(push)) {
@@ -62,6 +66,19 @@ public final class Pushes {
   /** Forgets the pushes not yet claimed, so the next {@link #next} waits for something that comes after. */
   public synchronized void clear() {
     unclaimed.clear();
+  }
+
+  /**
+   * Waits until nothing has arrived for {@code quiet}: the way to check that a burst is over, or
+   * that nothing more comes, without sleeping a fixed time.
+   */
+  public void awaitQuiet(Duration quiet) {
+    Awaitility.await().atMost(quiet.plusSeconds(10)).pollInterval(Duration.ofMillis(10))
+        .until(() -> sinceLast().compareTo(quiet) >= 0);
+  }
+
+  private synchronized Duration sinceLast() {
+    return Duration.ofNanos(System.nanoTime() - lastAt);
   }
 
   /** Everything received so far, in order. */

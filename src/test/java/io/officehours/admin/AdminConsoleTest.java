@@ -22,6 +22,8 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 @DisplayName("The operators' addresses: the traffic tap and tutor.admin.send, over real sockets")
 class AdminConsoleTest extends NodeTest {
@@ -80,14 +82,11 @@ class AdminConsoleTest extends NodeTest {
   static JsonObject awaitTapLive(TapFeed feed, BridgeClient probe, String probeUser) {
     Future<JsonObject> seen = feed.entries.next(e -> "tutor.me".equals(e.getString("address"))
         && probeUser.equals(e.getString("user")) && "in".equals(e.getString("direction")));
-    for (int i = 0; i < 100 && !seen.isComplete(); i++) {
-      TestNode.await(probe.request("tutor.me", new JsonObject()));
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Awaitility.await("the tap sees " + probeUser).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          TestNode.await(probe.request("tutor.me", new JsonObject()));
+          return seen.isComplete();
+        });
     return TestNode.await(seen);
   }
 

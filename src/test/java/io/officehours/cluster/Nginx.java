@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 
 /**
  * A real nginx in front of some nodes, configured by scripts/nginx-conf.sh exactly as
@@ -71,18 +72,17 @@ public final class Nginx implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private void awaitHealthy() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) throw new IllegalStateException("nginx exited; see " + dir.resolve("error.log"));
-      try {
-        if (get("/health").statusCode() == 200) return;
-      } catch (IOException notYet) {
-        // nginx still starting
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("nginx did not answer; see " + dir.resolve("error.log"));
+  private void awaitHealthy() {
+    Awaitility.await("nginx answers (see " + dir.resolve("error.log") + ")").atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          if (!process.isAlive()) throw new IllegalStateException("nginx exited; see " + dir.resolve("error.log"));
+          try {
+            return get("/health").statusCode() == 200;
+          } catch (IOException notYet) {
+            return false; // still starting
+          }
+        });
   }
 
   @Override

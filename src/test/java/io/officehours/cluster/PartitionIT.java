@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.awaitility.Awaitility;
 
 /**
  * Three nodes on three "hosts": network namespaces joined by a bridge, each node bound to its own
@@ -141,50 +142,49 @@ class PartitionIT {
         .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void awaitReady(int node, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < deadline) {
-      try {
-        if (get(node, "/ready").statusCode() == 200) return;
-      } catch (IOException notYet) {
-        // starting
-      }
-      Thread.sleep(300);
-    }
-    throw new IllegalStateException("h" + node + " not ready");
+  private static void awaitReady(int node, int seconds) {
+    Awaitility.await("h" + node + " ready").atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(300))
+        .until(() -> {
+          try {
+            return get(node, "/ready").statusCode() == 200;
+          } catch (IOException notYet) {
+            return false; // starting
+          }
+        });
   }
 
   /** Waits until node sees {@code count} members in /api/cluster. */
-  private static void awaitMembers(int node, int count, int seconds) throws Exception {
+  private static void awaitMembers(int node, int count, int seconds) {
     String admin = tokens.issue("part-admin", Role.ADMIN);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    String last = "";
-    while (System.nanoTime() < deadline) {
+    String[] last = {""};
+    Awaitility.await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      int seen;
       try {
-        last = get(node, "/api/cluster?token=" + admin).body();
-        if (new JsonObject(last).getJsonArray("members").size() == count) return;
+        last[0] = get(node, "/api/cluster?token=" + admin).body();
+        seen = new JsonObject(last[0]).getJsonArray("members").size();
       } catch (IOException | RuntimeException notYet) {
-        // cut off or busy
+        seen = -1; // cut off or busy
       }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("h" + node + " never saw " + count + " members: " + last);
+      assertEquals(count, seen, "members seen by h" + node + ": " + last[0]);
+    });
   }
 
   /** Host {@code node}'s presence list, asked again until it matches (replicas converge after a heal). */
-  private static JsonObject presenceOn(int node, java.util.function.Predicate<JsonObject> match) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    JsonObject presences;
-    do {
-      BridgeClient admin = connect(node, "p-admin" + System.nanoTime(), "admin");
-      Pushes once = new Pushes();
-      admin.register("tutor.presence", once::add);
-      presences = once.await("presence.state").getJsonObject("presences");
-      TestNode.await(admin.close());
-      if (match.test(presences)) return presences;
-      Thread.sleep(250);
-    } while (System.nanoTime() < deadline);
-    return presences;
+  private static JsonObject presenceOn(int node, java.util.function.Predicate<JsonObject> match) {
+    JsonObject[] presences = {new JsonObject()};
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        BridgeClient admin = connect(node, "p-admin" + System.nanoTime(), "admin");
+        Pushes once = new Pushes();
+        admin.register("tutor.presence", once::add);
+        presences[0] = once.await("presence.state").getJsonObject("presences");
+        TestNode.await(admin.close());
+        return match.test(presences[0]);
+      });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // the caller's assertions say what was missing
+    }
+    return presences[0];
   }
 
   private static BridgeClient connect(int node, String user, String role) {

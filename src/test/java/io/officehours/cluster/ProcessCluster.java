@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 
 /**
  * Clustered nodes as separate JVMs (the test's own classpath, {@code io.officehours.Main}), for
@@ -71,20 +72,18 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   /** Waits until GET /ready answers 200 (joined, partitions safe). */
-  public void awaitReady(Proc p, int seconds) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!p.process().isAlive()) throw new IllegalStateException("node " + p.index() + " died: " + Files.readString(p.log()));
-      try {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.port() + "/ready"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) return;
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("node " + p.index() + " not ready after " + seconds + " s; log " + p.log());
+  public void awaitReady(Proc p, int seconds) {
+    Awaitility.await("node " + p.index() + " ready (log " + p.log() + ")").atMost(Duration.ofSeconds(seconds))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          if (!p.process().isAlive()) throw new IllegalStateException("node " + p.index() + " died: " + Files.readString(p.log()));
+          try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.port() + "/ready"))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+          } catch (IOException notYet) {
+            return false; // not listening yet
+          }
+        });
   }
 
   /** Starts a node again at the same index and ports (a new incarnation), and waits until it is ready. */

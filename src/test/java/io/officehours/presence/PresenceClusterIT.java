@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 @DisplayName("Cluster-wide presence on three nodes (separate JVMs)")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -152,14 +154,11 @@ class PresenceClusterIT {
     watchers[2].await("presence.state");
   }
 
-  private static JsonObject awaitState(int node, Predicate<JsonObject> ready) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    JsonObject state = snapshot(node);
-    while (!ready.test(state) && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      state = snapshot(node);
-    }
-    return state;
+  private static JsonObject awaitState(int node, Predicate<JsonObject> ready) {
+    JsonObject[] state = {null};
+    Awaitility.await("node " + node + "'s presence state").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> ready.test(state[0] = snapshot(node)));
+    return state[0];
   }
 
   @Test
@@ -183,15 +182,12 @@ class PresenceClusterIT {
     for (int i = 0; i < 3; i++) awaitAll(watchers[i], "joins", users);
     // ...and the nodes count the same, at least those 10,000 more than before (users of the earlier
     // tests may still be leaving meanwhile, so the exact total is not fixed)
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     double[] counts = new double[3];
-    while (System.nanoTime() < deadline) {
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       for (int i = 0; i < 3; i++) counts[i] = cluster.gauge(i, "officehours_presence_connections");
-      if (counts[0] == counts[1] && counts[1] == counts[2]) break;
-      Thread.sleep(250);
-    }
-    assertEquals(counts[0], counts[1], "nodes 0 and 1 count the same");
-    assertEquals(counts[0], counts[2], "nodes 0 and 2 count the same");
+      assertEquals(counts[0], counts[1], "nodes 0 and 1 count the same");
+      assertEquals(counts[0], counts[2], "nodes 0 and 2 count the same");
+    });
     assertTrue(counts[0] >= total && counts[0] <= before + total, "count " + counts[0] + " after " + before);
   }
 }

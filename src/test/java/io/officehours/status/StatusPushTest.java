@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.time.Duration;
 
 @DisplayName("tutor.status tells staff the counts right away and on every change, coalesced")
 class StatusPushTest extends NodeTest {
@@ -78,8 +79,8 @@ class StatusPushTest extends NodeTest {
     for (BridgeClient s : students) readies.add(s.request("tutor.student.ready", new JsonObject()));
     TestNode.await(Future.all(readies));
     pushes.await(p -> p.getInteger("waiting") == 20);
-    // pushes are at most 100 ms late: anything still to come would have come by now
-    Thread.sleep(150);
+    // pushes are at most 100 ms late: once none came for 150 ms, the burst is over
+    pushes.awaitQuiet(Duration.ofMillis(150));
     List<JsonObject> burst = pushes.all().subList(before, pushes.all().size());
     System.out.printf("status: 20 readies in %d pushes%n", burst.size());
     assertTrue(burst.size() <= 4, "20 readies caused " + burst.size() + " pushes: " + burst);

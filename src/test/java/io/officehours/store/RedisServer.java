@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import java.time.Duration;
 
 /**
  * A real redis-server for tests: its own port and data folder, append-only file on, RDB off, as
@@ -114,29 +116,26 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Until the server answers PING with PONG (not LOADING: it may be replaying its AOF). */
-  private void awaitPong() throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) throw new IllegalStateException("redis-server exited: see " + dir.resolve("redis.log"));
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        socket.setSoTimeout(500);
-        OutputStream out = socket.getOutputStream();
-        out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-        if ("+PONG".equals(line)) return;
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      }
+  private void awaitPong() {
+    Awaitility.await("redis-server on port " + port + " answers PING").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          if (!process.isAlive()) throw new IllegalStateException("redis-server exited: see " + dir.resolve("redis.log"));
+          return "+PONG".equals(ping());
+        });
+  }
+
+  private String ping() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      socket.setSoTimeout(500);
+      OutputStream out = socket.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+    } catch (IOException notYet) {
+      return null; // not listening yet
     }
-    throw new IOException("redis-server on port " + port + " did not answer PING");
   }
 
   static int freePort() throws IOException {

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.awaitility.Awaitility;
 
 /**
  * Two clustered nodes in their own JVMs behind the real nginx of scripts/nginx-conf.sh, a student
@@ -180,15 +181,11 @@ class NodeLossBrowserIT {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.nodes.get(index).port() + "/api/cluster"))
         .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(5)).build();
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    int seen = -1;
-    while (System.nanoTime() < deadline) {
+    Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-      seen = r.statusCode() == 200 ? new JsonObject(r.body()).getJsonArray("members").size() : -1;
-      if (seen == size) return;
-      Thread.sleep(50);
-    }
-    throw new AssertionError("node " + index + " lists " + seen + " members, not " + size);
+      int seen = r.statusCode() == 200 ? new JsonObject(r.body()).getJsonArray("members").size() : -1;
+      assertEquals(size, seen, "members node " + index + " lists");
+    });
   }
 
   /** Waits until the page's connection has opened a second time and is online. */
@@ -228,11 +225,9 @@ class NodeLossBrowserIT {
       }
     });
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!users.stream().allMatch(u -> metas.containsKey(u) && metas.get(u).size() == 1)) {
-        if (System.nanoTime() > deadline) throw new AssertionError("presence of " + users + " not seen: " + metas);
-        Thread.sleep(50);
-      }
+      Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+          assertTrue(users.stream().allMatch(u -> metas.containsKey(u) && metas.get(u).size() == 1),
+              "presence of " + users + " not seen: " + metas));
     } finally {
       TestNode.await(admin.close());
       TestNode.await(ws.close());

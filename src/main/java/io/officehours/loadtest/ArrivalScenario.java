@@ -1,11 +1,8 @@
 package io.officehours.loadtest;
 
-import io.officehours.gateway.GatewayAddresses;
-import io.officehours.roster.RosterAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -73,23 +70,8 @@ final class ArrivalScenario extends Scenario implements Callable<Integer> {
   void start(RunContext ctx) {
     long started = System.nanoTime();
     for (int k = 0; k < mine; k++) {
-      String userId = ctx.options.userId("a", k);
-      ctx.connector.connect(ctx.options.globalIndex(k), tokens[k])
-          .onSuccess(c -> {
-            c.register(GatewayAddresses.inbox(userId), p -> { }, e -> ctx.stats.error("register." + e.code()));
-            c.request(RosterAddresses.ME, new JsonObject()).onComplete(ar -> {
-              if (ar.succeeded()) {
-                ctx.stats.inc("registered");
-                ctx.stats.recordSince("arrival", started);
-                ctx.stats.markLast("lastRegistered", EpochClock.millis());
-              } else {
-                ctx.stats.inc("registerFailures");
-                ctx.stats.error(Participant.code(ar.cause()));
-              }
-              attempts.incrementAndGet();
-            });
-          })
-          .onFailure(e -> attempts.incrementAndGet());
+      Registration.connectAndRegister(ctx, k, ctx.options.userId("a", k), tokens[k], "arrival", started)
+          .onComplete(done -> attempts.incrementAndGet());
     }
   }
 

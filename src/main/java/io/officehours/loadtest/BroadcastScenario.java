@@ -139,18 +139,9 @@ final class BroadcastScenario extends Scenario implements Callable<Integer> {
       return Future.all(all).mapEmpty();
     }
     double perProcess = Math.max(1e-3, rate / (double) ctx.options.childCount);
-    long started = System.nanoTime();
-    int[] launched = {0};
     Promise<Void> launchedAll = Promise.promise();
-    // one timer launches them all, so the list is only touched on its event loop
-    ctx.vertx.setPeriodic(10, t -> {
-      long due = Math.min(mine, 1 + (long) ((System.nanoTime() - started) / 1e9 * perProcess));
-      while (launched[0] < due) all.add(subscribe(ctx, launched[0]++));
-      if (launched[0] >= mine) {
-        ctx.vertx.cancelTimer(t);
-        launchedAll.complete();
-      }
-    });
+    // the list is only touched on the timer's event loop
+    Registration.atRate(ctx.vertx, mine, perProcess, k -> all.add(subscribe(ctx, k)), launchedAll::complete);
     return launchedAll.future().compose(v -> Future.all(all).mapEmpty());
   }
 

@@ -1,12 +1,9 @@
 package io.officehours.loadtest;
 
-import io.officehours.gateway.GatewayAddresses;
-import io.officehours.roster.RosterAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -92,38 +89,11 @@ final class IdleScenario extends Scenario implements Callable<Integer> {
       return;
     }
     double perProcess = rate <= 0 ? 0 : Math.max(1e-3, rate / (double) ctx.options.childCount);
-    long started = System.nanoTime();
-    int[] launched = {0};
-    Runnable tick = () -> {
-      long due = perProcess == 0 ? mine
-          : Math.min(mine, 1 + (long) ((System.nanoTime() - started) / 1e9 * perProcess));
-      while (launched[0] < due) launch(ctx, launched[0]++);
-    };
-    // one timer on one event loop launches the connections; each connection then lives on its own
-    launchTimer = ctx.vertx.setPeriodic(10, t -> {
-      tick.run();
-      if (launched[0] >= mine) ctx.vertx.cancelTimer(t);
-    });
-  }
-
-  private void launch(RunContext ctx, int k) {
-    long started = System.nanoTime();
-    ctx.connector.connect(ctx.options.globalIndex(k), tokens[k])
-        .onSuccess(c -> {
-          c.register(GatewayAddresses.inbox(ctx.options.userId("i", k)), p -> { }, e -> ctx.stats.error("register." + e.code()));
-          c.request(RosterAddresses.ME, new JsonObject()).onComplete(ar -> {
-            if (ar.succeeded()) {
-              ctx.stats.inc("registered");
-              ctx.stats.recordSince("registered", started);
-              ctx.stats.markLast("lastRegistered", EpochClock.millis());
-            } else {
-              ctx.stats.inc("registerFailures");
-              ctx.stats.error(Participant.code(ar.cause()));
-            }
-            attempted();
-          });
-        })
-        .onFailure(e -> attempted());
+    // each connection then lives on its own event loop
+    launchTimer = Registration.atRate(ctx.vertx, mine, perProcess,
+        k -> Registration.connectAndRegister(ctx, k, ctx.options.userId("i", k), tokens[k], "registered", System.nanoTime())
+            .onComplete(done -> attempted()),
+        () -> { });
   }
 
   private void attempted() {

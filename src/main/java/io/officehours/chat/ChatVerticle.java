@@ -1,6 +1,7 @@
 package io.officehours.chat;
 
 import io.officehours.common.Caller;
+import io.officehours.common.ClusterEvents;
 import io.officehours.common.ClusterConsumer;
 import io.officehours.common.Failure;
 import io.officehours.common.Json;
@@ -75,7 +76,7 @@ public final class ChatVerticle extends VerticleBase {
         (Message<Object> m) -> Serve.answer(m, msg -> routed(address, msg), LOG)).completion()));
     consumers.add(bus.localConsumer(ChatAddresses.HISTORY, (Message<Object> m) -> Serve.answer(m, this::history, LOG)).completion());
     consumers.add(bus.localConsumer(ChatAddresses.STATES, (Message<Object> m) -> Serve.answer(m, this::states, LOG)).completion());
-    consumers.add(bus.<JsonObject>localConsumer(RosterAddresses.NODE_LEFT, m -> forwards.ownerLeft(m.body().getString("nodeId"))).completion());
+    consumers.add(bus.<JsonObject>localConsumer(ClusterEvents.NODE_LEFT, m -> forwards.ownerLeft(m.body().getString("nodeId"))).completion());
     consumers.add(ClusterConsumer.register(vertx, ChatAddresses.node(nodeId), (Message<Object> m) -> Serve.answer(m, this::forwarded, LOG)));
     return Future.all(consumers);
   }

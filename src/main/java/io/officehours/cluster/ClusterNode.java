@@ -5,13 +5,13 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.Partition;
 import io.officehours.Node;
+import io.officehours.common.ClusterEvents;
 import io.officehours.chat.ChatRouter;
 import io.officehours.common.ClusterConsumer;
 import io.officehours.config.Config;
 import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.HazelcastPresenceDirectory;
 import io.officehours.roster.HazelcastRosterStore;
-import io.officehours.roster.RosterAddresses;
 import io.officehours.store.ChatStore;
 import io.officehours.store.HazelcastChatStore;
 import io.vertx.core.Future;
@@ -137,7 +137,7 @@ public final class ClusterNode {
       public void memberRemoved(MembershipEvent event) {
         String departed = nodeIdOf(event.getMember());
         LOG.info("member left: {} ({} members)", event.getMember().getAddress(), event.getMembers().size());
-        vertx.runOnContext(v -> vertx.eventBus().publish(RosterAddresses.NODE_LEFT, new JsonObject().put("nodeId", departed)));
+        vertx.runOnContext(v -> vertx.eventBus().publish(ClusterEvents.NODE_LEFT, new JsonObject().put("nodeId", departed)));
       }
     });
   }

@@ -1,6 +1,7 @@
 package io.officehours.presence;
 
 import io.officehours.common.ClusterConsumer;
+import io.officehours.common.ClusterEvents;
 import io.officehours.common.Serve;
 import io.officehours.config.Config;
 import io.officehours.ops.NodeMetrics;
@@ -72,7 +73,7 @@ public final class PresenceVerticle extends VerticleBase {
         bus.<JsonObject>localConsumer(PresenceAddresses.CONNECTED, m -> connected(m.body())).completion(),
         bus.<JsonObject>localConsumer(PresenceAddresses.DISCONNECTED, m -> disconnected(m.body())).completion(),
         ClusterConsumer.<JsonObject>register(vertx, RosterAddresses.USER_STATUS, m -> statusChanged(m.body())),
-        bus.<JsonObject>localConsumer(RosterAddresses.NODE_LEFT, m -> nodeLeft(m.body().getString("nodeId"))).completion(),
+        bus.<JsonObject>localConsumer(ClusterEvents.NODE_LEFT, m -> nodeLeft(m.body().getString("nodeId"))).completion(),
         bus.localConsumer(PresenceAddresses.SNAPSHOT, (Message<Object> m) -> Serve.answer(m, this::snapshot, LOG)).completion())));
   }
 

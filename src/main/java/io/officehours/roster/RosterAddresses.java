@@ -15,8 +15,6 @@ public final class RosterAddresses {
   public static final String RELEASE = "tutor.internal.roster.release";
   /** Internal (presence to roster): a user's last connection is gone (after the grace period). */
   public static final String USER_OFFLINE = "tutor.internal.roster.offline";
-  /** Internal (cluster membership to roster and presence, local): {@code {"nodeId"}} of a node that left. */
-  public static final String NODE_LEFT = "tutor.internal.cluster.left";
   /** Internal (roster to presence, every node): {@code {"userId", "status"}} when a user's status changes. */
   public static final String USER_STATUS = "tutor.internal.roster.status";
 

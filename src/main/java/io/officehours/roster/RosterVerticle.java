@@ -1,6 +1,7 @@
 package io.officehours.roster;
 
 import io.officehours.chat.Chat;
+import io.officehours.common.ClusterEvents;
 import io.officehours.chat.ChatAddresses;
 import io.officehours.common.Caller;
 import io.officehours.common.Failure;
@@ -62,7 +63,7 @@ public final class RosterVerticle extends VerticleBase {
         serve(RosterAddresses.RELEASE, this::release),
         serve(RosterAddresses.OPEN_CHATS, this::openChats),
         bus.<JsonObject>localConsumer(RosterAddresses.USER_OFFLINE, m -> depart(m.body().getString("userId"))).completion(),
-        bus.<JsonObject>localConsumer(RosterAddresses.NODE_LEFT, m -> abortClaimsOf(m.body().getString("nodeId"))).completion()));
+        bus.<JsonObject>localConsumer(ClusterEvents.NODE_LEFT, m -> abortClaimsOf(m.body().getString("nodeId"))).completion()));
   }
 
   private Future<Void> serve(String address, Function<Message<Object>, Future<JsonObject>> handler) {

@@ -165,7 +165,13 @@ class PresenceClusterIT {
   @Order(3)
   @DisplayName("10,000 presences spread over three nodes: every node counts the same")
   void tenThousand() throws Exception {
-    double before = cluster.gauge(0, "officehours_presence_connections");
+    // the count before, once every node agrees on it (the earlier tests' last joins may still be replicating)
+    double[] start = new double[3];
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      for (int i = 0; i < 3; i++) start[i] = cluster.gauge(i, "officehours_presence_connections");
+      assertTrue(start[0] == start[1] && start[1] == start[2], "nodes agree before: " + java.util.Arrays.toString(start));
+    });
+    double before = start[0];
     List<Future<BridgeClient>> batch = new ArrayList<>();
     int total = 10_000;
     for (int i = 0; i < total; i++) {

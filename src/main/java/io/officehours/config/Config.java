@@ -35,6 +35,8 @@ import java.time.Duration;
  * @param redisTimeout      longest wait for the Redis chat store; past it the request fails with 503
  * @param redisPool         connections from this node to Redis
  * @param chatRetention     how long Redis keeps an ended chat readable
+ * @param eventBusMetrics   keep Vert.x's per-address event-bus meters (off: they cost a meter
+ *                          lookup per message on the hot path; on for debugging)
  */
 public record Config(
     String nodeId,
@@ -65,7 +67,8 @@ public record Config(
     String redis,
     Duration redisTimeout,
     int redisPool,
-    Duration chatRetention) {
+    Duration chatRetention,
+    boolean eventBusMetrics) {
 
   public static final String DEV_SECRET = "office-hours-dev-secret-not-for-production";
 

@@ -128,6 +128,10 @@ public final class ServerCommand implements Callable<Config> {
       description = "How long Redis keeps an ended chat readable (default: ${DEFAULT-VALUE})")
   Duration chatRetention;
 
+  @Option(names = "--eventbus-metrics", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Per-address event-bus meters in /metrics; they cost a lookup per message, so keep them for debugging (default: ${DEFAULT-VALUE})")
+  boolean eventBusMetrics;
+
   @Override
   public Config call() {
     return new Config(
@@ -139,7 +143,7 @@ public final class ServerCommand implements Callable<Config> {
         capacity,
         gatewayInstances != null ? gatewayInstances : Runtime.getRuntime().availableProcessors(),
         logLevel, cluster, clusterName, clusterHost, clusterPort, clusterMembers, clusterConfig, eventBusPort,
-        redis, redisTimeout, redisPool, chatRetention);
+        redis, redisTimeout, redisPool, chatRetention, eventBusMetrics);
   }
 
   /**

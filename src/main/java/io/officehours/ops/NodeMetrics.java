@@ -56,7 +56,7 @@ public final class NodeMetrics {
 
   /** Vert.x options with Prometheus metrics in a registry named after the node. */
   public static VertxOptions vertxOptions(Config config) {
-    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setRegistryName(config.nodeId())
@@ -64,7 +64,10 @@ public final class NodeMetrics {
         // reply addresses are one per request: fold them into one label value
         .addLabelMatch(new Match().setDomain(MetricsDomain.EVENT_BUS).setLabel(Label.EB_ADDRESS.toString())
             .setType(MatchType.REGEX).setValue("__vertx\\.reply\\..*").setAlias("reply"))
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+    // a meter lookup per event-bus message was 8 % of a busy node's CPU (benchmarks.md, issue 18)
+    if (!config.eventBusMetrics()) options.addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+    return new VertxOptions().setMetricsOptions(options);
   }
 
   /** The metrics of the node whose Vert.x was built with {@link #vertxOptions}, or private ones when metrics are off. */

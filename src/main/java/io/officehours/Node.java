@@ -12,14 +12,15 @@ import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.LocalPresenceDirectory;
 import io.officehours.presence.PresenceDirectory;
 import io.officehours.presence.PresenceVerticle;
+import io.officehours.push.Pushes;
+import io.officehours.roster.LocalRosterStore;
+import io.officehours.roster.RosterStore;
 import io.officehours.roster.RosterVerticle;
 import io.officehours.status.StatusVerticle;
 import io.officehours.store.ChatStore;
 import io.officehours.store.InMemoryChatStore;
 import io.officehours.store.RedisChatStore;
 import io.officehours.store.RedisStoreOptions;
-import io.officehours.roster.LocalRosterStore;
-import io.officehours.roster.RosterStore;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -80,7 +81,7 @@ public final class Node {
     return vertx.deployVerticle(new StatusVerticle())
         .compose(status -> vertx.deployVerticle(new PresenceVerticle(config, backends.presence(), backends.metrics()))
             .compose(presence -> vertx.deployVerticle(new RosterVerticle(config, backends.rosters(), backends.nodeId()))
-                .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store, backends.router(), backends.nodeId()))
+                .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store, backends.router(), backends.nodeId(), Pushes.overBus(vertx.eventBus())))
                     .compose(chat -> vertx.deployVerticle(new AdminVerticle(config, tap))
                         .compose(admin -> vertx.deployVerticle(() -> new GatewayVerticle(config, backends.metrics(), backends.view(), tap),
                                 new DeploymentOptions().setInstances(config.gatewayInstances()))

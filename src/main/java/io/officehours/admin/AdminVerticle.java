@@ -6,8 +6,8 @@ import io.officehours.common.Failure;
 import io.officehours.common.Json;
 import io.officehours.common.Role;
 import io.officehours.config.Config;
-import io.officehours.gateway.GatewayAddresses;
-import io.officehours.gateway.Push;
+import io.officehours.push.InboxAddresses;
+import io.officehours.push.Pushes;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
@@ -112,7 +112,7 @@ public final class AdminVerticle extends VerticleBase {
     Caller caller = Caller.of(message);
     if (!caller.is(Role.ADMIN)) return Future.failedFuture(Failure.of(Failure.FORBIDDEN, "only admins may use " + AdminAddresses.SEND));
     AdminSend send = AdminSend.fromJson(Json.body(message.body()), config.maxAddressLength(), config.requestTimeout().toMillis());
-    if (send.address().startsWith(GatewayAddresses.INBOX_PREFIX)) return pushToInbox(send, caller);
+    if (send.address().startsWith(InboxAddresses.INBOX_PREFIX)) return pushToInbox(send, caller);
     if (send.publish()) {
       vertx.eventBus().publish(send.address(), send.body(), send.deliveryOptions(caller));
       return Future.succeededFuture(new JsonObject().put("published", true).put("droppedHeaders", new JsonArray(send.droppedHeaders())));
@@ -137,12 +137,12 @@ public final class AdminVerticle extends VerticleBase {
       throw Failure.of(Failure.BAD_REQUEST, send.address() + " is a push address: nothing answers a request there; set \"publish\": true");
     }
     if (!(send.body() instanceof JsonObject body)) throw Failure.of(Failure.BAD_REQUEST, "a push to a user's inbox needs a JSON object body");
-    String userId = send.address().substring(GatewayAddresses.INBOX_PREFIX.length());
+    String userId = send.address().substring(InboxAddresses.INBOX_PREFIX.length());
     JsonObject push = AdminAddresses.NOTICE.equals(body.getValue("type"))
         ? Notice.fromJson(body, caller.userId(), config.maxTextLength()).toJson()
         : body;
-    Push.toUsers(vertx.eventBus(), List.of(userId), push);
-    return Future.succeededFuture(new JsonObject().put("published", true).put("via", GatewayAddresses.DELIVER)
+    Pushes.overBus(vertx.eventBus()).toUsers(List.of(userId), push);
+    return Future.succeededFuture(new JsonObject().put("published", true).put("via", InboxAddresses.DELIVER)
         .put("users", new JsonArray().add(userId)));
   }
 

@@ -1,14 +1,14 @@
 package io.officehours.chat;
 
 import io.officehours.common.Caller;
-import io.officehours.common.ClusterEvents;
 import io.officehours.common.ClusterConsumer;
+import io.officehours.common.ClusterEvents;
 import io.officehours.common.Failure;
 import io.officehours.common.Json;
 import io.officehours.common.Role;
 import io.officehours.common.Serve;
 import io.officehours.config.Config;
-import io.officehours.gateway.Push;
+import io.officehours.push.Pushes;
 import io.officehours.roster.RosterAddresses;
 import io.officehours.store.ChatStore;
 import io.vertx.core.Future;
@@ -56,12 +56,14 @@ public final class ChatVerticle extends VerticleBase {
   private final String nodeId;
   private final Map<String, Write> writes = new HashMap<>();
   private final Forwards forwards = new Forwards();
+  private final Pushes pushes;
 
-  public ChatVerticle(Config config, ChatStore store, ChatRouter router, String nodeId) {
+  public ChatVerticle(Config config, ChatStore store, ChatRouter router, String nodeId, Pushes pushes) {
     this.config = config;
     this.store = store;
     this.router = router;
     this.nodeId = nodeId;
+    this.pushes = pushes;
   }
 
   @Override
@@ -121,7 +123,7 @@ public final class ChatVerticle extends VerticleBase {
         .compose(state -> store.append(chatId, caller.userId(), text, System.currentTimeMillis())
             .map(message -> {
               Chat chat = state.chat();
-              Push.toUsers(vertx.eventBus(), List.of(chat.teacherId(), chat.studentId()),
+              pushes.toUsers(List.of(chat.teacherId(), chat.studentId()),
                   new JsonObject().put("type", "chat.message").mergeIn(message.toJson()));
               return new JsonObject().put("seq", message.seq());
             }));
@@ -189,7 +191,7 @@ public final class ChatVerticle extends VerticleBase {
         Json.requiredString(body, "studentId"), System.currentTimeMillis());
     return store.create(chat).map(v -> {
       LOG.debug("chat {} started: teacher {} with student {}", chat.chatId(), chat.teacherId(), chat.studentId());
-      Push.toUsers(vertx.eventBus(), List.of(chat.teacherId(), chat.studentId()),
+      pushes.toUsers(List.of(chat.teacherId(), chat.studentId()),
           new JsonObject().put("type", "chat.started").put("chat", chat.toJson()));
       return chat.toJson();
     });
@@ -217,7 +219,7 @@ public final class ChatVerticle extends VerticleBase {
   private void pushEnded(ChatState ended) {
     Chat chat = ended.chat();
     LOG.debug("chat {} ended by {} ({}) after {} lines", chat.chatId(), ended.endedBy(), ended.reason(), ended.lastSeq());
-    Push.toUsers(vertx.eventBus(), List.of(chat.teacherId(), chat.studentId()), new JsonObject()
+    pushes.toUsers(List.of(chat.teacherId(), chat.studentId()), new JsonObject()
         .put("type", "chat.ended").put("chatId", chat.chatId()).put("by", ended.endedBy()).put("reason", ended.reason()));
   }
 }

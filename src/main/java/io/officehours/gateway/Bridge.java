@@ -7,6 +7,7 @@ import io.officehours.common.ClusterConsumer;
 import io.officehours.config.Config;
 import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.PresenceAddresses;
+import io.officehours.push.InboxAddresses;
 import io.officehours.status.StatusAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -69,7 +70,7 @@ final class Bridge {
     reaper = vertx.setPeriodic(every, t -> reapSilent());
     return Future.all(List.of(
         // cluster-wide: a push published on any node reaches the sockets of this one
-        ClusterConsumer.<JsonObject>register(vertx, GatewayAddresses.DELIVER, m -> deliver(m.body())),
+        ClusterConsumer.<JsonObject>register(vertx, InboxAddresses.DELIVER, m -> deliver(m.body())),
         bus.<JsonObject>localConsumer(StatusAddresses.TOPIC, m -> fanOut(StatusAddresses.TOPIC, m.body())).completion(),
         bus.<JsonObject>localConsumer(PresenceAddresses.TOPIC, m -> fanOut(PresenceAddresses.TOPIC, m.body())).completion(),
         // cluster-wide: every node's tap batches reach the tapping admins of this one
@@ -132,7 +133,7 @@ final class Bridge {
     JsonArray users = delivery.getJsonArray("users");
     String body = delivery.getJsonObject("body").encode();
     for (int i = 0; i < users.size(); i++) {
-      String address = GatewayAddresses.inbox(users.getString(i));
+      String address = InboxAddresses.inbox(users.getString(i));
       Set<BridgeConnection> set = subscribers.get(address);
       if (set == null) continue;
       String frame = Frames.rec(address, body);

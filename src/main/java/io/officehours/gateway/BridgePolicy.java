@@ -4,6 +4,7 @@ import io.officehours.admin.AdminAddresses;
 import io.officehours.chat.ChatAddresses;
 import io.officehours.common.Role;
 import io.officehours.presence.PresenceAddresses;
+import io.officehours.push.InboxAddresses;
 import io.officehours.roster.RosterAddresses;
 import io.officehours.status.StatusAddresses;
 import java.util.Set;
@@ -38,8 +39,8 @@ final class BridgePolicy {
 
   /** Null when allowed, else why not, in plain words. */
   static String registerRefusal(Identity who, String address) {
-    if (address.startsWith(GatewayAddresses.INBOX_PREFIX)) {
-      return address.equals(GatewayAddresses.inbox(who.userId())) ? null : "you may only register your own inbox";
+    if (address.startsWith(InboxAddresses.INBOX_PREFIX)) {
+      return address.equals(InboxAddresses.inbox(who.userId())) ? null : "you may only register your own inbox";
     }
     if (STAFF_TOPICS.contains(address)) {
       return who.role() == Role.TEACHER || who.role() == Role.ADMIN ? null : "only teachers and admins may register " + address;

@@ -1,6 +1,6 @@
 package io.officehours.loadtest;
 
-import io.officehours.gateway.GatewayAddresses;
+import io.officehours.push.InboxAddresses;
 import io.officehours.roster.RosterAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,7 +20,7 @@ final class Registration {
   static Future<Void> connectAndRegister(RunContext ctx, int k, String userId, String token, String histogram, long started) {
     return ctx.connector.connect(ctx.options.globalIndex(k), token)
         .compose(c -> {
-          c.register(GatewayAddresses.inbox(userId), p -> { }, e -> ctx.stats.error("register." + e.code()));
+          c.register(InboxAddresses.inbox(userId), p -> { }, e -> ctx.stats.error("register." + e.code()));
           return c.request(RosterAddresses.ME, new JsonObject()).onComplete(ar -> {
             if (ar.succeeded()) {
               ctx.stats.inc("registered");

@@ -1,7 +1,7 @@
 package io.officehours.loadtest;
 
 import io.officehours.chat.ChatAddresses;
-import io.officehours.gateway.GatewayAddresses;
+import io.officehours.push.InboxAddresses;
 import io.officehours.roster.RosterAddresses;
 import io.officehours.status.StatusAddresses;
 import io.vertx.core.Future;
@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The classic run: students connect at once and get ready; teachers claim while under capacity and
@@ -169,7 +169,7 @@ final class TutoringScenario extends Scenario implements Callable<Integer> {
     private void connected(BridgeClient c) {
       client = c;
       pacer = ctx.pacer();
-      c.register(GatewayAddresses.inbox(id), this::onPush, e -> stats.error("register." + e.code()));
+      c.register(InboxAddresses.inbox(id), this::onPush, e -> stats.error("register." + e.code()));
       c.request(RosterAddresses.READY, new JsonObject()).onComplete(ar -> {
         if (ar.succeeded()) {
           stats.inc("studentsReady");
@@ -252,7 +252,7 @@ final class TutoringScenario extends Scenario implements Callable<Integer> {
           .onSuccess(c -> {
             client = c;
             pacer = ctx.pacer();
-            c.register(GatewayAddresses.inbox(id), this::onPush, e -> stats.error("register." + e.code()));
+            c.register(InboxAddresses.inbox(id), this::onPush, e -> stats.error("register." + e.code()));
             c.register(StatusAddresses.TOPIC, this::onStatus, e -> stats.error("register." + e.code()));
             lastClaimAt = System.nanoTime();
             // set on the socket's event loop, so the poll runs there too

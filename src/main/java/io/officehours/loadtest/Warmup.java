@@ -1,6 +1,6 @@
 package io.officehours.loadtest;
 
-import io.officehours.gateway.GatewayAddresses;
+import io.officehours.push.InboxAddresses;
 import io.officehours.roster.RosterAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +24,7 @@ final class Warmup {
     return Tokens.fetch(ctx.vertx, ctx.options, users).compose(tokens -> {
       List<Future<Void>> all = new ArrayList<>();
       for (int k = 0; k < connections; k++) {
-        String inbox = GatewayAddresses.inbox(users.get(k).id());
+        String inbox = InboxAddresses.inbox(users.get(k).id());
         all.add(connector.connect(ctx.options.globalIndex(k), tokens[k]).compose(c -> {
           c.register(inbox, p -> { });
           return c.request(RosterAddresses.ME, new JsonObject()).compose(me -> connector.close(c));

@@ -1,7 +1,7 @@
-package io.officehours.gateway;
+package io.officehours.push;
 
-/** Addresses of the gateway: the contract's per-user inbox and the internal delivery address. */
-public final class GatewayAddresses {
+/** Addresses of the push capability: the contract's per-user inbox and the internal delivery address. */
+public final class InboxAddresses {
   /** Contract prefix of a user's inbox: {@code tutor.user.<userId>}. */
   public static final String INBOX_PREFIX = "tutor.user.";
 
@@ -16,5 +16,5 @@ public final class GatewayAddresses {
     return INBOX_PREFIX + userId;
   }
 
-  private GatewayAddresses() {}
+  private InboxAddresses() {}
 }

@@ -3,7 +3,8 @@
 # chat lines), unpaced (--client-rate 0), against a JIT-warm server: each setup is started fresh,
 # warmed up with a short run and one full classic run, then measured on the next run. The node's
 # CPU (utime+stime of its process, all threads) is read from /proc/PID/stat around the measured
-# run; the generator's is measured apart. Both share this machine's cores, so the figure to
+# run, in all and by thread kind (event loops, JIT compilers, GC, the rest); the generator's is
+# measured apart. Both share this machine's cores, so the figure to
 # compare is node CPU-seconds per chat line, not wall time.
 #
 #   scripts/bench.sh [--setups one,one-redis,three,three-redis] [--against JAR] [--out DIR]
@@ -73,6 +74,25 @@ cpu_ticks() {
     sum=$((sum + f[11] + f[12]))
   done
   echo "$sum"
+}
+
+# CPU ticks of the given pids' threads, by kind: "loops jit gc other" (event loops, JIT compilers, GC, the rest).
+thread_ticks() {
+  local p t comm f loops=0 jit=0 gc=0 other=0 n
+  for p in "$@"; do
+    for t in /proc/"$p"/task/*; do
+      comm=$(cat "$t/comm" 2>/dev/null) || continue
+      read -r -a f <<<"$(sed 's/^.*) //' "$t/stat" 2>/dev/null)" || continue
+      n=$((f[11] + f[12]))
+      case "$comm" in
+        vert.x-eventloo*|*eventloop*) loops=$((loops + n)) ;;
+        C1\ Compiler*|C2\ Compiler*) jit=$((jit + n)) ;;
+        GC\ Thread*|G1\ *) gc=$((gc + n)) ;;
+        *) other=$((other + n)) ;;
+      esac
+    done
+  done
+  echo "$loops $jit $gc $other"
 }
 
 start_redis() {
@@ -167,7 +187,7 @@ up() {
 classic=(--students "$students" --teachers "$teachers" --messages "$messages" --capacity "$capacity")
 summary="$out/summary.txt"
 : >"$summary"
-printf '%-12s %8s %10s %10s %10s %10s %9s %9s %6s %5s %6s\n' setup wall_s node_cpu_s node_us/ln gen_cpu_s gen_us/ln rt_p50_ms rt_p99_ms lost dup errors | tee -a "$summary"
+printf '%-12s %8s %10s %10s %10s %10s %9s %9s %6s %5s %6s  %s\n' setup wall_s node_cpu_s node_us/ln gen_cpu_s gen_us/ln rt_p50_ms rt_p99_ms lost dup errors 'node s: loops/jit/gc/other' | tee -a "$summary"
 
 IFS=, read -r -a setup_list <<<"$setups"
 for setup in "${setup_list[@]}"; do
@@ -181,9 +201,14 @@ for setup in "${setup_list[@]}"; do
   for ((k = 1; k <= runs; k++)); do
     log "$setup: measured run $k of $runs"
     before=$(cpu_ticks "${node_pids[@]}")
+    threads_before=$(thread_ticks "${node_pids[@]}")
     generate "$target" "$dir/run-$k" "${classic[@]}" --warmup 0
     after=$(cpu_ticks "${node_pids[@]}")
+    threads_after=$(thread_ticks "${node_pids[@]}")
     awk -v t=$((after - before)) -v hz="$TICKS" 'BEGIN { printf "%.2f\n", t / hz }' >"$dir/run-$k/node-cpu"
+    # the node's CPU by thread kind, in seconds: event loops, JIT compilers, GC, the rest
+    paste -d' ' <(tr ' ' '\n' <<<"$threads_before") <(tr ' ' '\n' <<<"$threads_after") \
+      | awk -v hz="$TICKS" '{ printf "%.2f ", ($2 - $1) / hz } END { print "" }' >"$dir/run-$k/node-threads"
   done
   stop_all
   python3 - "$dir" "$runs" "$setup" <<'PY' | tee -a "$summary"
@@ -203,12 +228,13 @@ for k in range(1, runs + 1):
     lines = max(1, s["messages"])
     rows.append((node, s["wallTimeMs"] / 1000, node, node * 1e6 / lines, gu + gs, (gu + gs) * 1e6 / lines,
                  l["roundTrip"]["p50"], l["roundTrip"]["p99"], c["lost"], c["duplicated"], res["passed"],
-                 sum(res.get("errors", {}).values()) + c["outOfOrder"] + c["unexpectedSeq"]))
+                 sum(res.get("errors", {}).values()) + c["outOfOrder"] + c["unexpectedSeq"],
+                 "/".join(open(os.path.join(r, "node-threads")).read().split())))
 if rows:
     rows.sort()
     m = rows[len(rows) // 2]
     flag = "" if m[10] else "  (run did not pass: see result.json)"
-    print(f"{setup:<12} {m[1]:8.2f} {m[2]:10.2f} {m[3]:10.1f} {m[4]:10.2f} {m[5]:10.1f} {m[6]:9.2f} {m[7]:9.2f} {m[8]:6d} {m[9]:5d} {m[11]:6d}{flag}")
+    print(f"{setup:<12} {m[1]:8.2f} {m[2]:10.2f} {m[3]:10.1f} {m[4]:10.2f} {m[5]:10.1f} {m[6]:9.2f} {m[7]:9.2f} {m[8]:6d} {m[9]:5d} {m[11]:6d}  {m[12]}{flag}")
 PY
 done
 

@@ -2,6 +2,7 @@ package io.officehours;
 
 import io.officehours.admin.AdminVerticle;
 import io.officehours.admin.Tap;
+import io.officehours.chat.ChatLines;
 import io.officehours.chat.ChatRouter;
 import io.officehours.chat.ChatVerticle;
 import io.officehours.config.Config;
@@ -12,6 +13,7 @@ import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.LocalPresenceDirectory;
 import io.officehours.presence.PresenceDirectory;
 import io.officehours.presence.PresenceVerticle;
+import io.officehours.push.Inboxes;
 import io.officehours.push.Pushes;
 import io.officehours.roster.LocalRosterStore;
 import io.officehours.roster.RosterStore;
@@ -19,6 +21,7 @@ import io.officehours.roster.RosterVerticle;
 import io.officehours.status.StatusVerticle;
 import io.officehours.store.ChatStore;
 import io.officehours.store.InMemoryChatStore;
+import io.officehours.store.LockedAppend;
 import io.officehours.store.RedisChatStore;
 import io.officehours.store.RedisStoreOptions;
 import io.vertx.core.Context;
@@ -76,14 +79,18 @@ public final class Node {
 
   public static Future<Deployment> deploy(Vertx vertx, Config config, Backends backends) {
     ChatStore store = backends.chats();
+    // the straight path of a chat line: one node whose store appends on the caller's thread
+    boolean straight = config.straightPath() && backends.router() == ChatRouter.LOCAL && store instanceof LockedAppend;
+    Inboxes inboxes = straight ? new Inboxes() : null;
+    ChatLines lines = straight ? new ChatLines(config, (LockedAppend) store, inboxes) : null;
     // the node's traffic tap: the gateway instances record into it, the admin verticle drains it
     Tap tap = new Tap(config.nodeId());
     return vertx.deployVerticle(new StatusVerticle())
         .compose(status -> vertx.deployVerticle(new PresenceVerticle(config, backends.presence(), backends.metrics()))
             .compose(presence -> vertx.deployVerticle(new RosterVerticle(config, backends.rosters(), backends.nodeId()))
-                .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store, backends.router(), backends.nodeId(), Pushes.overBus(vertx.eventBus())))
+                .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store, backends.router(), backends.nodeId(), Pushes.overBus(vertx.eventBus()), lines))
                     .compose(chat -> vertx.deployVerticle(new AdminVerticle(config, tap))
-                        .compose(admin -> vertx.deployVerticle(() -> new GatewayVerticle(config, backends.metrics(), backends.view(), tap),
+                        .compose(admin -> vertx.deployVerticle(() -> new GatewayVerticle(config, backends.metrics(), backends.view(), tap, inboxes, lines),
                                 new DeploymentOptions().setInstances(config.gatewayInstances()))
                             .map(gateway -> new Deployment(status, presence, roster, chat, admin, gateway)))))));
   }

@@ -57,13 +57,19 @@ public final class ChatVerticle extends VerticleBase {
   private final Map<String, Write> writes = new HashMap<>();
   private final Forwards forwards = new Forwards();
   private final Pushes pushes;
+  private final ChatLines lines;
 
-  public ChatVerticle(Config config, ChatStore store, ChatRouter router, String nodeId, Pushes pushes) {
+  /**
+   * {@code lines}: the straight path of one node, which the gateway takes for lines while this
+   * verticle is deployed and this verticle pushes through; null in a cluster, which pushes over {@code pushes}.
+   */
+  public ChatVerticle(Config config, ChatStore store, ChatRouter router, String nodeId, Pushes pushes, ChatLines lines) {
     this.config = config;
     this.store = store;
     this.router = router;
     this.nodeId = nodeId;
     this.pushes = pushes;
+    this.lines = lines;
   }
 
   @Override
@@ -80,7 +86,15 @@ public final class ChatVerticle extends VerticleBase {
     consumers.add(bus.localConsumer(ChatAddresses.STATES, (Message<Object> m) -> Serve.answer(m, this::states, LOG)).completion());
     consumers.add(bus.<JsonObject>localConsumer(ClusterEvents.NODE_LEFT, m -> forwards.ownerLeft(m.body().getString("nodeId"))).completion());
     consumers.add(ClusterConsumer.register(vertx, ChatAddresses.node(nodeId), (Message<Object> m) -> Serve.answer(m, this::forwarded, LOG)));
-    return Future.all(consumers);
+    return Future.all(consumers).onSuccess(v -> {
+      if (lines != null) lines.serving(true);
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (lines != null) lines.serving(false);
+    return Future.succeededFuture();
   }
 
   /** Handles a write here when this node owns the chat, else forwards it, caller and all, to the owner. */
@@ -123,8 +137,7 @@ public final class ChatVerticle extends VerticleBase {
         .compose(state -> store.append(chatId, caller.userId(), text, System.currentTimeMillis())
             .map(message -> {
               Chat chat = state.chat();
-              pushes.toUsers(List.of(chat.teacherId(), chat.studentId()),
-                  new JsonObject().put("type", "chat.message").mergeIn(message.toJson()));
+              push(chat, new JsonObject().put("type", "chat.message").mergeIn(message.toJson()));
               return new JsonObject().put("seq", message.seq());
             }));
   }
@@ -191,8 +204,7 @@ public final class ChatVerticle extends VerticleBase {
         Json.requiredString(body, "studentId"), System.currentTimeMillis());
     return store.create(chat).map(v -> {
       LOG.debug("chat {} started: teacher {} with student {}", chat.chatId(), chat.teacherId(), chat.studentId());
-      pushes.toUsers(List.of(chat.teacherId(), chat.studentId()),
-          new JsonObject().put("type", "chat.started").put("chat", chat.toJson()));
+      push(chat, new JsonObject().put("type", "chat.started").put("chat", chat.toJson()));
       return chat.toJson();
     });
   }
@@ -219,7 +231,13 @@ public final class ChatVerticle extends VerticleBase {
   private void pushEnded(ChatState ended) {
     Chat chat = ended.chat();
     LOG.debug("chat {} ended by {} ({}) after {} lines", chat.chatId(), ended.endedBy(), ended.reason(), ended.lastSeq());
-    pushes.toUsers(List.of(chat.teacherId(), chat.studentId()), new JsonObject()
+    push(chat, new JsonObject()
         .put("type", "chat.ended").put("chatId", chat.chatId()).put("by", ended.endedBy()).put("reason", ended.reason()));
+  }
+
+  /** To every session of both participants: on one node in order with the chat's lines (see ChatLines), else over the bus. */
+  private void push(Chat chat, JsonObject body) {
+    if (lines != null) lines.push(chat, body);
+    else pushes.toUsers(List.of(chat.teacherId(), chat.studentId()), body);
   }
 }

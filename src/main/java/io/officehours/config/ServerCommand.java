@@ -132,6 +132,10 @@ public final class ServerCommand implements Callable<Config> {
       description = "Per-address event-bus meters in /metrics; they cost a lookup per message, so keep them for debugging (default: ${DEFAULT-VALUE})")
   boolean eventBusMetrics;
 
+  @Option(names = "--straight-path", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "One node, chats in memory: the gateway writes, answers and pushes a chat line itself, with no event-bus hop (default: ${DEFAULT-VALUE})")
+  boolean straightPath;
+
   @Override
   public Config call() {
     return new Config(
@@ -143,7 +147,7 @@ public final class ServerCommand implements Callable<Config> {
         capacity,
         gatewayInstances != null ? gatewayInstances : Runtime.getRuntime().availableProcessors(),
         logLevel, cluster, clusterName, clusterHost, clusterPort, clusterMembers, clusterConfig, eventBusPort,
-        redis, redisTimeout, redisPool, chatRetention, eventBusMetrics);
+        redis, redisTimeout, redisPool, chatRetention, eventBusMetrics, straightPath);
   }
 
   /**

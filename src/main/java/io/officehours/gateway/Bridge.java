@@ -3,18 +3,23 @@ package io.officehours.gateway;
 import io.officehours.admin.AdminAddresses;
 import io.officehours.admin.Tap;
 import io.officehours.admin.TapEntry;
+import io.officehours.chat.ChatLines;
 import io.officehours.common.ClusterConsumer;
 import io.officehours.config.Config;
 import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.PresenceAddresses;
 import io.officehours.push.InboxAddresses;
+import io.officehours.push.Inboxes;
+import io.officehours.push.Lane;
 import io.officehours.status.StatusAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,13 +52,26 @@ final class Bridge {
   private final Tap tap;
   private final Set<BridgeConnection> connections = new HashSet<>();
   private final Map<String, Set<BridgeConnection>> subscribers = new HashMap<>();
+  /** The start of a push frame to a user's inbox, up to its body, for the users registered here. */
+  private final Map<String, byte[]> inboxFramePrefix = new HashMap<>();
+  /** The straight path of a one-node deployment; both null when pushes go over the event bus. */
+  private final Inboxes inboxes;
+  private final ChatLines lines;
+  private Lane lane;
   private long reaper = -1;
 
-  Bridge(Vertx vertx, Config config, NodeMetrics metrics, Tap tap) {
+  Bridge(Vertx vertx, Config config, NodeMetrics metrics, Tap tap, Inboxes inboxes, ChatLines lines) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
     this.tap = tap;
+    this.inboxes = inboxes;
+    this.lines = lines;
+  }
+
+  /** The chat lines this instance writes itself, or null when they go to the chat verticle. */
+  ChatLines lines() {
+    return lines;
   }
 
   NodeMetrics metrics() {
@@ -68,6 +86,7 @@ final class Bridge {
     EventBus bus = vertx.eventBus();
     long every = Math.max(100, Math.min(5000, config.pingTimeout().toMillis() / 4));
     reaper = vertx.setPeriodic(every, t -> reapSilent());
+    if (inboxes != null) lane = inboxes.join(vertx.getOrCreateContext(), this::deliverEncoded);
     return Future.all(List.of(
         // cluster-wide: a push published on any node reaches the sockets of this one
         ClusterConsumer.<JsonObject>register(vertx, InboxAddresses.DELIVER, m -> deliver(m.body())),
@@ -80,6 +99,7 @@ final class Bridge {
 
   void stop() {
     vertx.cancelTimer(reaper);
+    if (lane != null) inboxes.leave(lane);
     for (BridgeConnection c : new ArrayList<>(connections)) c.close((short) 1001, "node shutting down");
   }
 
@@ -117,19 +137,54 @@ final class Bridge {
   }
 
   void subscribe(String address, BridgeConnection connection) {
-    if (subscribers.computeIfAbsent(address, a -> new HashSet<>(2)).add(connection) && AdminAddresses.TAP.equals(address)) {
-      tap.watch(1);
+    Set<BridgeConnection> set = subscribers.computeIfAbsent(address, a -> new HashSet<>(2));
+    if (!set.add(connection)) return;
+    if (AdminAddresses.TAP.equals(address)) tap.watch(1);
+    if (set.size() == 1 && address.startsWith(InboxAddresses.INBOX_PREFIX)) {
+      String userId = address.substring(InboxAddresses.INBOX_PREFIX.length());
+      inboxFramePrefix.put(userId, Inboxes.utf8(Frames.recPrefix(address)));
+      if (lane != null) lane.hold(userId);
     }
   }
 
   void unsubscribe(String address, BridgeConnection connection) {
     Set<BridgeConnection> set = subscribers.get(address);
     if (set == null || !set.remove(connection)) return;
-    if (set.isEmpty()) subscribers.remove(address);
     if (AdminAddresses.TAP.equals(address)) tap.watch(-1);
+    if (!set.isEmpty()) return;
+    subscribers.remove(address);
+    if (address.startsWith(InboxAddresses.INBOX_PREFIX)) {
+      String userId = address.substring(InboxAddresses.INBOX_PREFIX.length());
+      inboxFramePrefix.remove(userId);
+      if (lane != null) lane.release(userId);
+    }
+  }
+
+  /** Before a frame is written straight to a socket: what other threads pushed to this lane goes first. */
+  void drainPushes() {
+    if (lane != null) lane.drain();
+  }
+
+  /** A push body encoded already, to this instance's sockets registered to the user's inbox: one frame for all of them. */
+  private void deliverEncoded(String userId, byte[] body) {
+    byte[] prefix = inboxFramePrefix.get(userId);
+    Set<BridgeConnection> set = prefix == null ? null : subscribers.get(InboxAddresses.INBOX_PREFIX + userId);
+    if (set == null) return;
+    byte[] frame = Arrays.copyOf(prefix, prefix.length + body.length + 1);
+    System.arraycopy(body, 0, frame, prefix.length, body.length);
+    frame[frame.length - 1] = '}';
+    if (set.size() == 1) {
+      set.iterator().next().write(frame);
+    } else {
+      for (BridgeConnection c : List.copyOf(set)) c.write(frame);
+    }
+    metrics.pushes(set.size());
+    if (tap.on()) tap.record(TapEntry.OUT, "push", InboxAddresses.inbox(userId), userId, frame.length,
+        new String(body, StandardCharsets.UTF_8), set.size());
   }
 
   private void deliver(JsonObject delivery) {
+    drainPushes();
     JsonArray users = delivery.getJsonArray("users");
     String body = delivery.getJsonObject("body").encode();
     for (int i = 0; i < users.size(); i++) {

@@ -3,10 +3,14 @@ package io.officehours.gateway;
 import io.officehours.admin.AdminAddresses;
 import io.officehours.admin.AdminSend;
 import io.officehours.admin.TapEntry;
+import io.officehours.chat.ChatAddresses;
+import io.officehours.chat.ChatLines;
 import io.officehours.common.Caller;
 import io.officehours.common.Failure;
+import io.officehours.common.JsonText;
 import io.officehours.config.Config;
 import io.officehours.presence.PresenceAddresses;
+import io.officehours.push.Inboxes;
 import io.officehours.status.StatusAddresses;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -161,6 +165,10 @@ final class BridgeConnection {
       return;
     }
     bridge.metrics().request(address);
+    if (bridge.lines() != null && ChatAddresses.SEND.equals(address)) {
+      sendLine(replyAddress, body);
+      return;
+    }
     EventBus bus = bridge.bus();
     DeliveryOptions options = caller.toDeliveryOptions(timeoutOf(address));
     bus.<JsonObject>request(address, body == null ? new JsonObject() : body, options).onComplete(ar -> {
@@ -177,6 +185,32 @@ final class BridgeConnection {
         bridge.tap().record(TapEntry.OUT, "err", address, identity.userId(), err.length(), message, 0);
       }
     });
+  }
+
+  /** A chat line on the straight path: written, answered and pushed from this event loop (see {@link ChatLines}). */
+  private void sendLine(String replyAddress, Object body) {
+    JsonObject b = (JsonObject) body;
+    try {
+      bridge.lines().send(identity.userId(), b == null ? null : b.getValue("chatId"), b == null ? null : b.getValue("text"),
+          seq -> answerSeq(replyAddress, seq));
+    } catch (RuntimeException e) {
+      String message = Failure.messageOf(e);
+      String err = Frames.err(replyAddress, Failure.codeOf(e), message);
+      write(err);
+      bridge.tap().record(TapEntry.OUT, "err", ChatAddresses.SEND, identity.userId(), err.length(), message, 0);
+    }
+  }
+
+  private void answerSeq(String replyAddress, long seq) {
+    if (replyAddress == null) return;
+    bridge.drainPushes();
+    StringBuilder frame = new StringBuilder(replyAddress.length() + 64).append("{\"type\":\"rec\",\"address\":");
+    JsonText.quote(frame, replyAddress).append(",\"body\":{\"seq\":").append(seq).append("}}");
+    byte[] bytes = Inboxes.utf8(frame);
+    write(bytes);
+    if (bridge.tap().on()) {
+      bridge.tap().record(TapEntry.OUT, "reply", ChatAddresses.SEND, identity.userId(), bytes.length, "{\"seq\":" + seq + "}", 0);
+    }
   }
 
   /** An admin's send waits as long as the admin asked (up to its maximum): the gateway waits a little longer still. */
@@ -280,6 +314,21 @@ final class BridgeConnection {
     } catch (IllegalStateException e) {
       // the client's close frame has arrived but the close handler has not run yet: Vert.x throws
       // "WebSocket is closed"; drop the frame so the fan-out loop goes on to the other sockets
+    }
+  }
+
+  /** Writes a frame encoded already, with the same slow-consumer rule as {@link #write(String)}. */
+  void write(byte[] frame) {
+    if (closed) return;
+    try {
+      if (socket.writeQueueFull()) {
+        close((short) 1008, "slow consumer");
+        return;
+      }
+      socket.write(frame);
+      bridge.metrics().frameOut();
+    } catch (IllegalStateException e) {
+      // closing: see write(String)
     }
   }
 

@@ -9,6 +9,11 @@ final class Frames {
 
   private Frames() {}
 
+  /** A {@code rec} frame up to its body: the body and a closing brace complete it. */
+  static String recPrefix(String address) {
+    return "{\"type\":\"rec\",\"address\":" + quote(address) + ",\"body\":";
+  }
+
   /** A {@code rec} frame around a body that is JSON-encoded already. */
   static String rec(String address, String encodedBody) {
     return "{\"type\":\"rec\",\"address\":" + quote(address) + ",\"body\":" + encodedBody + "}";

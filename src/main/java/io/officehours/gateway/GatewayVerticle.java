@@ -2,10 +2,14 @@ package io.officehours.gateway;
 
 import io.officehours.admin.Tap;
 import io.officehours.chat.ChatAddresses;
+import io.officehours.chat.ChatLines;
 import io.officehours.common.Caller;
 import io.officehours.common.Failure;
 import io.officehours.common.Role;
 import io.officehours.config.Config;
+import io.officehours.ops.ClusterView;
+import io.officehours.ops.NodeMetrics;
+import io.officehours.push.Inboxes;
 import io.officehours.roster.RosterAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -26,8 +30,6 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-import io.officehours.ops.ClusterView;
-import io.officehours.ops.NodeMetrics;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,21 +57,26 @@ public final class GatewayVerticle extends VerticleBase {
   private final NodeMetrics metrics;
   private final ClusterView cluster;
   private final Tap tap;
+  private final Inboxes inboxes;
+  private final ChatLines lines;
   private TokenService tokens;
   private Bridge bridge;
   private HttpServer server;
 
-  public GatewayVerticle(Config config, NodeMetrics metrics, ClusterView cluster, Tap tap) {
+  /** {@code inboxes} and {@code lines}: the straight path of a one-node deployment, or both null. */
+  public GatewayVerticle(Config config, NodeMetrics metrics, ClusterView cluster, Tap tap, Inboxes inboxes, ChatLines lines) {
     this.config = config;
     this.metrics = metrics;
     this.cluster = cluster;
     this.tap = tap;
+    this.inboxes = inboxes;
+    this.lines = lines;
   }
 
   @Override
   public Future<?> start() {
     tokens = new TokenService(vertx, config);
-    bridge = new Bridge(vertx, config, metrics, tap);
+    bridge = new Bridge(vertx, config, metrics, tap, inboxes, lines);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.host())
         // HTTP/1.1 and WebSocket only: SockJS polling closes its connection after each response,

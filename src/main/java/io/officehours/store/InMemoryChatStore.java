@@ -8,22 +8,25 @@ import io.officehours.common.Failure;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * The embedded default store: chats in the heap of one node. Nothing survives a restart. Ended
  * chats are kept for reading until {@code retainEnded} newer ones have ended, so a long-running
  * node does not grow without bound.
  *
- * <p>Not thread-safe: it belongs to the one chat verticle that uses it.
+ * <p>Thread-safe: the chat verticle opens, ends and reads chats on its event loop while the gateway
+ * instances append lines on theirs ({@link LockedAppend}). Each chat is guarded by its own lock.
  */
-public final class InMemoryChatStore implements ChatStore {
+public final class InMemoryChatStore implements ChatStore, LockedAppend {
 
-  private final Map<String, Entry> chats = new HashMap<>();
+  private final Map<String, Entry> chats = new ConcurrentHashMap<>();
+  /** Guarded by itself. */
   private final LinkedHashMap<String, Boolean> endedOrder = new LinkedHashMap<>();
   private final int retainEnded;
 
@@ -32,7 +35,7 @@ public final class InMemoryChatStore implements ChatStore {
   }
 
   private static final class Entry {
-    ChatState state;
+    volatile ChatState state;
     final List<ChatMessage> log = new ArrayList<>();
 
     Entry(ChatState state) {
@@ -42,10 +45,9 @@ public final class InMemoryChatStore implements ChatStore {
 
   @Override
   public Future<Void> create(Chat chat) {
-    if (chats.containsKey(chat.chatId())) {
+    if (chats.putIfAbsent(chat.chatId(), new Entry(ChatState.opened(chat))) != null) {
       return Future.failedFuture(Failure.of(Failure.CONFLICT, "chat exists already"));
     }
-    chats.put(chat.chatId(), new Entry(ChatState.opened(chat)));
     return Future.succeededFuture();
   }
 
@@ -69,22 +71,57 @@ public final class InMemoryChatStore implements ChatStore {
   public Future<ChatMessage> append(String chatId, String from, String text, long ts) {
     Entry e = chats.get(chatId);
     if (e == null) return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such chat"));
-    if (!e.state.open()) return Future.failedFuture(Failure.of(Failure.CONFLICT, "the chat has ended"));
+    synchronized (e) {
+      if (!e.state.open()) return Future.failedFuture(Failure.of(Failure.CONFLICT, "the chat has ended"));
+      return Future.succeededFuture(appendLocked(e, chatId, from, text, ts));
+    }
+  }
+
+  @Override
+  public void append(String chatId, String from, String text, long ts, BiConsumer<Chat, ChatMessage> then) {
+    Entry e = chats.get(chatId);
+    if (e == null) throw Failure.of(Failure.NOT_FOUND, "no such chat");
+    synchronized (e) {
+      Chat chat = e.state.chat();
+      if (!chat.hasParticipant(from)) throw Failure.of(Failure.FORBIDDEN, "not a participant of this chat");
+      if (!e.state.open()) throw Failure.of(Failure.CONFLICT, "the chat has ended");
+      then.accept(chat, appendLocked(e, chatId, from, text, ts));
+    }
+  }
+
+  @Override
+  public void locked(String chatId, Runnable action) {
+    Entry e = chats.get(chatId);
+    if (e == null) {
+      action.run();
+      return;
+    }
+    synchronized (e) {
+      action.run();
+    }
+  }
+
+  private static ChatMessage appendLocked(Entry e, String chatId, String from, String text, long ts) {
     ChatMessage message = new ChatMessage(chatId, e.state.lastSeq() + 1, from, text, ts);
     e.log.add(message);
     e.state = e.state.withLastSeq(message.seq());
-    return Future.succeededFuture(message);
+    return message;
   }
 
   @Override
   public Future<ChatState> end(String chatId, String by, String reason) {
     Entry e = chats.get(chatId);
     if (e == null) return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such chat"));
-    if (!e.state.open()) return Future.failedFuture(Failure.of(Failure.CONFLICT, "the chat has ended already"));
-    e.state = e.state.ended(by, reason);
-    endedOrder.put(chatId, Boolean.TRUE);
-    evictOldEnded();
-    return Future.succeededFuture(e.state);
+    ChatState ended;
+    synchronized (e) {
+      if (!e.state.open()) return Future.failedFuture(Failure.of(Failure.CONFLICT, "the chat has ended already"));
+      ended = e.state = e.state.ended(by, reason);
+    }
+    synchronized (endedOrder) {
+      endedOrder.put(chatId, Boolean.TRUE);
+      evictOldEnded();
+    }
+    return Future.succeededFuture(ended);
   }
 
   private void evictOldEnded() {
@@ -99,9 +136,11 @@ public final class InMemoryChatStore implements ChatStore {
   public Future<History> history(String chatId, long afterSeq) {
     Entry e = chats.get(chatId);
     if (e == null) return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such chat"));
-    // seq n sits at index n-1: the log has no gaps
-    int from = (int) Math.min(Math.max(afterSeq, 0), e.log.size());
-    return Future.succeededFuture(new History(List.copyOf(e.log.subList(from, e.log.size())), true, e.state));
+    synchronized (e) {
+      // seq n sits at index n-1: the log has no gaps
+      int from = (int) Math.min(Math.max(afterSeq, 0), e.log.size());
+      return Future.succeededFuture(new History(List.copyOf(e.log.subList(from, e.log.size())), true, e.state));
+    }
   }
 
   @Override

@@ -9,6 +9,7 @@
 #
 #   scripts/bench.sh [--setups one,one-redis,three,three-redis] [--against JAR] [--out DIR]
 #                    [--students N] [--teachers N] [--messages N] [--capacity N] [--runs N]
+#                    [--node-args "ARGS"]
 #
 # Setups: one (one node, in memory; the default), one-redis, three (3 nodes behind nginx),
 # three-redis. Nodes run with --rate 100000 --rate-burst 100000 so the per-socket limit does not
@@ -16,13 +17,15 @@
 # contract's frames and POST /api/token, e.g. ../shared/floor built as its README says; started
 # as `java -jar JAR --host 127.0.0.1 --port P`) the same way in the same invocation, as the setup
 # "against", and prints each setup's node CPU and p99 over its.
-# --runs N measures N runs per setup and reports the one with the median node CPU.
+# --runs N measures N runs per setup and reports the one with the median node CPU. --node-args
+# passes more options to every Office Hours node (e.g. "--gateways 1"), not to the --against server.
 # Writes DIR/summary.txt, DIR/<setup>/run-<k>/result.json and each server's log (default DIR:
 # results/bench-<time>). Everything it starts runs on its own ports and is stopped by pid.
 source "$(dirname "$0")/common.sh"
 
 setups="one"
 against=""
+node_args=""
 out="$ROOT/results/bench-$(date +%Y%m%d-%H%M%S)"
 students=1000 teachers=10 messages=50 capacity=5 runs=1
 while (($#)); do
@@ -35,7 +38,8 @@ while (($#)); do
     --capacity) capacity=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --against) against=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --node-args) node_args=$2; shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (scripts/bench.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -110,7 +114,7 @@ start_redis() {
 start_node() {
   local dir=$1 port=$2; shift 2
   # shellcheck disable=SC2086
-  java $JAVA_OPTS -jar "$JAR" --host 127.0.0.1 --port "$port" --rate 100000 --rate-burst 100000 "$@" \
+  java $JAVA_OPTS -jar "$JAR" --host 127.0.0.1 --port "$port" --rate 100000 --rate-burst 100000 $node_args "$@" \
     >"$dir/node-$port.log" 2>&1 &
   pids+=($!)
 }

@@ -37,6 +37,8 @@ import java.time.Duration;
  * @param chatRetention     how long Redis keeps an ended chat readable
  * @param eventBusMetrics   keep Vert.x's per-address event-bus meters (off: they cost a meter
  *                          lookup per message on the hot path; on for debugging)
+ * @param httpMetrics       keep Vert.x's HTTP and TCP server meters (off: they record bytes on every
+ *                          socket read and write)
  * @param straightPath      on a node that is not clustered and keeps chats in memory, a chat line
  *                          is written, answered and pushed by the gateway instance that read it
  *                          (off: it goes over the event bus to the chat verticle, as in a cluster)
@@ -72,6 +74,7 @@ public record Config(
     int redisPool,
     Duration chatRetention,
     boolean eventBusMetrics,
+    boolean httpMetrics,
     boolean straightPath) {
 
   public static final String DEV_SECRET = "office-hours-dev-secret-not-for-production";

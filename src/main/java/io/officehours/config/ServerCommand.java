@@ -132,6 +132,10 @@ public final class ServerCommand implements Callable<Config> {
       description = "Per-address event-bus meters in /metrics; they cost a lookup per message, so keep them for debugging (default: ${DEFAULT-VALUE})")
   boolean eventBusMetrics;
 
+  @Option(names = "--http-metrics", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Vert.x's HTTP and TCP server meters in /metrics; they record bytes on every socket read and write (default: ${DEFAULT-VALUE})")
+  boolean httpMetrics;
+
   @Option(names = "--straight-path", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "One node, chats in memory: the gateway writes, answers and pushes a chat line itself, with no event-bus hop (default: ${DEFAULT-VALUE})")
   boolean straightPath;
@@ -147,7 +151,7 @@ public final class ServerCommand implements Callable<Config> {
         capacity,
         gatewayInstances != null ? gatewayInstances : Runtime.getRuntime().availableProcessors(),
         logLevel, cluster, clusterName, clusterHost, clusterPort, clusterMembers, clusterConfig, eventBusPort,
-        redis, redisTimeout, redisPool, chatRetention, eventBusMetrics, straightPath);
+        redis, redisTimeout, redisPool, chatRetention, eventBusMetrics, httpMetrics, straightPath);
   }
 
   /**

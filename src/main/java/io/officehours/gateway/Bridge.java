@@ -52,10 +52,12 @@ final class Bridge {
   private final Tap tap;
   private final Set<BridgeConnection> connections = new HashSet<>();
   private final Map<String, Set<BridgeConnection>> subscribers = new HashMap<>();
-  /** The start of a push frame to a user's inbox, up to its body, for the users registered here. */
-  private final Map<String, byte[]> inboxFramePrefix = new HashMap<>();
+  /** The users with an inbox socket here: the start of their push frame (up to the body), and those sockets. */
+  private final Map<String, Inbox> inboxes = new HashMap<>();
+
+  private record Inbox(byte[] framePrefix, Set<BridgeConnection> sockets) {}
   /** The straight path of a one-node deployment; both null when pushes go over the event bus. */
-  private final Inboxes inboxes;
+  private final Inboxes nodeInboxes;
   private final ChatLines lines;
   private Lane lane;
   private long reaper = -1;
@@ -65,7 +67,7 @@ final class Bridge {
     this.config = config;
     this.metrics = metrics;
     this.tap = tap;
-    this.inboxes = inboxes;
+    this.nodeInboxes = inboxes;
     this.lines = lines;
   }
 
@@ -86,7 +88,7 @@ final class Bridge {
     EventBus bus = vertx.eventBus();
     long every = Math.max(100, Math.min(5000, config.pingTimeout().toMillis() / 4));
     reaper = vertx.setPeriodic(every, t -> reapSilent());
-    if (inboxes != null) lane = inboxes.join(vertx.getOrCreateContext(), this::deliverEncoded);
+    if (nodeInboxes != null) lane = nodeInboxes.join(vertx.getOrCreateContext(), this::deliverEncoded);
     return Future.all(List.of(
         // cluster-wide: a push published on any node reaches the sockets of this one
         ClusterConsumer.<JsonObject>register(vertx, InboxAddresses.DELIVER, m -> deliver(m.body())),
@@ -99,7 +101,7 @@ final class Bridge {
 
   void stop() {
     vertx.cancelTimer(reaper);
-    if (lane != null) inboxes.leave(lane);
+    if (lane != null) nodeInboxes.leave(lane);
     for (BridgeConnection c : new ArrayList<>(connections)) c.close((short) 1001, "node shutting down");
   }
 
@@ -142,7 +144,7 @@ final class Bridge {
     if (AdminAddresses.TAP.equals(address)) tap.watch(1);
     if (set.size() == 1 && address.startsWith(InboxAddresses.INBOX_PREFIX)) {
       String userId = address.substring(InboxAddresses.INBOX_PREFIX.length());
-      inboxFramePrefix.put(userId, Inboxes.utf8(Frames.recPrefix(address)));
+      inboxes.put(userId, new Inbox(Inboxes.utf8(Frames.recPrefix(address)), set));
       if (lane != null) lane.hold(userId);
     }
   }
@@ -155,7 +157,7 @@ final class Bridge {
     subscribers.remove(address);
     if (address.startsWith(InboxAddresses.INBOX_PREFIX)) {
       String userId = address.substring(InboxAddresses.INBOX_PREFIX.length());
-      inboxFramePrefix.remove(userId);
+      inboxes.remove(userId);
       if (lane != null) lane.release(userId);
     }
   }
@@ -167,9 +169,10 @@ final class Bridge {
 
   /** A push body encoded already, to this instance's sockets registered to the user's inbox: one frame for all of them. */
   private void deliverEncoded(String userId, byte[] body) {
-    byte[] prefix = inboxFramePrefix.get(userId);
-    Set<BridgeConnection> set = prefix == null ? null : subscribers.get(InboxAddresses.INBOX_PREFIX + userId);
-    if (set == null) return;
+    Inbox inbox = inboxes.get(userId);
+    if (inbox == null) return;
+    byte[] prefix = inbox.framePrefix();
+    Set<BridgeConnection> set = inbox.sockets();
     byte[] frame = Arrays.copyOf(prefix, prefix.length + body.length + 1);
     System.arraycopy(body, 0, frame, prefix.length, body.length);
     frame[frame.length - 1] = '}';

@@ -67,6 +67,11 @@ public final class NodeMetrics {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
     // a meter lookup per event-bus message was 8 % of a busy node's CPU (benchmarks.md, issue 18)
     if (!config.eventBusMetrics()) options.addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+    // Vert.x's HTTP and TCP server meters record bytes on every socket read and write
+    if (!config.httpMetrics()) {
+      options.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
+      options.addDisabledMetricsCategory(MetricsDomain.NET_SERVER);
+    }
     return new VertxOptions().setMetricsOptions(options);
   }
 

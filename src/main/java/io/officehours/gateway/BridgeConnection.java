@@ -17,7 +17,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -93,19 +92,18 @@ final class BridgeConnection {
       tooLarge();
       return;
     }
-    JsonObject frame;
+    InboundFrame frame;
     try {
-      Object parsed = Json.decodeValue(text);
-      if (!(parsed instanceof JsonObject object)) {
-        badFrame("frame must be a JSON object");
-        return;
-      }
-      frame = object;
+      frame = InboundFrame.parse(text);
     } catch (DecodeException e) {
       badFrame("frame is not valid JSON");
       return;
     }
-    Object type = frame.getValue("type");
+    if (frame == null) {
+      badFrame("frame must be a JSON object");
+      return;
+    }
+    Object type = frame.type();
     bridge.metrics().frameIn(type instanceof String t ? t : "invalid");
     if (!limiter.tryAcquire(lastSeen)) {
       write(Frames.err(replyAddressOrNull(frame), Failure.TOO_MANY, "too many frames: slow down"));
@@ -116,9 +114,9 @@ final class BridgeConnection {
       return;
     }
     if (TAPPED_TYPES.contains(type)) {
-      Object address = frame.getValue("address");
+      Object address = frame.address();
       bridge.tap().record(TapEntry.IN, (String) type, address instanceof String a ? a : "", identity.userId(), text.length(),
-          frame.getValue("body"), 0);
+          frame.body(), 0);
     }
     switch ((String) type) {
       case "ping" -> { }
@@ -149,12 +147,12 @@ final class BridgeConnection {
     write(Frames.err(null, Failure.TOO_LARGE, "frame larger than " + bridge.config().maxFrameBytes() + " bytes"));
   }
 
-  private void send(JsonObject frame) {
-    String replyAddress = optionalAddress(frame, "replyAddress");
+  private void send(InboundFrame frame) {
+    String replyAddress = optionalAddress(frame.replyAddress(), "replyAddress");
     if (replyAddress == INVALID) return;
     String address = requiredAddress(frame, replyAddress);
     if (address == null) return;
-    Object body = frame.getValue("body");
+    Object body = frame.body();
     if (body != null && !(body instanceof JsonObject)) {
       write(Frames.err(replyAddress, Failure.BAD_REQUEST, "body must be a JSON object"));
       return;
@@ -219,12 +217,12 @@ final class BridgeConnection {
     return AdminAddresses.SEND.equals(address) ? Math.max(timeout, AdminSend.MAX_TIMEOUT_MS + 1000) : timeout;
   }
 
-  private void publish(JsonObject frame) {
+  private void publish(InboundFrame frame) {
     String address = requiredAddress(frame, null);
     if (address != null) write(Frames.err(address, Failure.FORBIDDEN, "clients may not publish: " + address));
   }
 
-  private void register(JsonObject frame) {
+  private void register(InboundFrame frame) {
     String address = requiredAddress(frame, null);
     if (address == null || registrations.contains(address)) return;
     String refusal = BridgePolicy.registerRefusal(identity, address);
@@ -263,7 +261,7 @@ final class BridgeConnection {
         });
   }
 
-  private void unregister(JsonObject frame) {
+  private void unregister(InboundFrame frame) {
     String address = requiredAddress(frame, null);
     if (address != null && registrations.remove(address)) bridge.unsubscribe(address, this);
   }
@@ -274,8 +272,7 @@ final class BridgeConnection {
   private static final Set<String> TAPPED_TYPES = Set.of("send", "publish", "register", "unregister");
 
   /** The frame's optional address field, null when absent, or INVALID after answering 400. */
-  private String optionalAddress(JsonObject frame, String field) {
-    Object v = frame.getValue(field);
+  private String optionalAddress(Object v, String field) {
     if (v == null) return null;
     if (!(v instanceof String s) || s.isEmpty() || s.length() > bridge.config().maxAddressLength()) {
       write(Frames.err(null, Failure.BAD_REQUEST, "'" + field + "' must be a string of 1 to "
@@ -285,8 +282,8 @@ final class BridgeConnection {
     return s;
   }
 
-  private String requiredAddress(JsonObject frame, String replyAddress) {
-    Object v = frame.getValue("address");
+  private String requiredAddress(InboundFrame frame, String replyAddress) {
+    Object v = frame.address();
     if (!(v instanceof String s) || s.isEmpty() || s.length() > bridge.config().maxAddressLength()) {
       write(Frames.err(replyAddress, Failure.BAD_REQUEST, "'address' must be a string of 1 to "
           + bridge.config().maxAddressLength() + " characters"));
@@ -295,8 +292,8 @@ final class BridgeConnection {
     return s;
   }
 
-  private String replyAddressOrNull(JsonObject frame) {
-    Object v = frame.getValue("replyAddress");
+  private String replyAddressOrNull(InboundFrame frame) {
+    Object v = frame.replyAddress();
     return v instanceof String s && s.length() <= bridge.config().maxAddressLength() ? s : null;
   }
 

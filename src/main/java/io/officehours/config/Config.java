@@ -23,6 +23,7 @@ import java.time.Duration;
  * @param ratePerSecond     sustained frames per second a socket may send
  * @param capacity          open chats a teacher may hold
  * @param gatewayInstances  gateway verticle instances (one per core by default)
+ * @param eventLoops        Vert.x event-loop threads (one per core by default; Vert.x's own default is two)
  * @param logLevel          root log level
  * @param cluster           join a Hazelcast cluster (clustered event bus, replicated roster and chats)
  * @param clusterName       name of the cluster: nodes with another name never join it
@@ -61,6 +62,7 @@ public record Config(
     int ratePerSecond,
     int capacity,
     int gatewayInstances,
+    int eventLoops,
     String logLevel,
     boolean cluster,
     String clusterName,
@@ -88,6 +90,7 @@ public record Config(
       throw new IllegalArgumentException("the built-in dev JWT secret is refused with --no-dev");
     }
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+    if (eventLoops < 1) throw new IllegalArgumentException("--event-loops must be at least 1: " + eventLoops);
     if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1");
     if (gatewayInstances < 1) throw new IllegalArgumentException("gateway instances must be at least 1");
     clusterMembers = java.util.List.copyOf(clusterMembers);

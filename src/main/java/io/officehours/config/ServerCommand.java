@@ -84,6 +84,9 @@ public final class ServerCommand implements Callable<Config> {
   @Option(names = "--gateways", description = "Gateway verticle instances (default: one per core)")
   Integer gatewayInstances;
 
+  @Option(names = "--event-loops", description = "Vert.x event-loop threads (default: one per core, at least one per gateway)")
+  Integer eventLoops;
+
   @Option(names = "--log-level", defaultValue = "info", description = "Root log level (default: ${DEFAULT-VALUE})")
   String logLevel;
 
@@ -140,6 +143,10 @@ public final class ServerCommand implements Callable<Config> {
       description = "One node, chats in memory: the gateway writes, answers and pushes a chat line itself, with no event-bus hop (default: ${DEFAULT-VALUE})")
   boolean straightPath;
 
+  private int gateways() {
+    return gatewayInstances != null ? gatewayInstances : Runtime.getRuntime().availableProcessors();
+  }
+
   @Override
   public Config call() {
     return new Config(
@@ -149,7 +156,8 @@ public final class ServerCommand implements Callable<Config> {
         tokenTtl, pingTimeout, requestTimeout, grace,
         maxTextLength, maxFrameBytes, maxAddressLength, maxRegistrations, rateBurst, ratePerSecond,
         capacity,
-        gatewayInstances != null ? gatewayInstances : Runtime.getRuntime().availableProcessors(),
+        gateways(),
+        eventLoops != null ? eventLoops : Math.max(gateways(), Runtime.getRuntime().availableProcessors()),
         logLevel, cluster, clusterName, clusterHost, clusterPort, clusterMembers, clusterConfig, eventBusPort,
         redis, redisTimeout, redisPool, chatRetention, eventBusMetrics, httpMetrics, straightPath);
   }

@@ -36,7 +36,7 @@ class CausalOrderTest extends NodeTest {
 
   @Override
   protected String[] nodeFlags() {
-    return new String[] {"--gateways", "3"};
+    return new String[] {"--gateways", "3", "--event-loops", "4"};
   }
 
   /** A raw bridge socket that keeps every frame it receives, in order. */

@@ -27,6 +27,18 @@ class ServerCommandTest {
     assertEquals(Duration.ofSeconds(60), c.pingTimeout());
     assertEquals(5, c.capacity());
     assertEquals("node-8080", c.nodeId());
+    assertTrue(c.straightPath());
+    assertFalse(c.eventBusMetrics());
+    assertFalse(c.httpMetrics());
+    assertEquals(Math.max(c.gatewayInstances(), Runtime.getRuntime().availableProcessors()), c.eventLoops());
+  }
+
+  @Test
+  @DisplayName("event loops: at least one per gateway instance unless set; fewer than one is refused")
+  void eventLoops() {
+    assertEquals(7, ServerCommand.parse(Map.of(), "--gateways", "7").eventLoops());
+    assertEquals(3, ServerCommand.parse(Map.of(), "--gateways", "7", "--event-loops", "3").eventLoops());
+    assertThrows(IllegalArgumentException.class, () -> ServerCommand.parse(Map.of(), "--event-loops", "0"));
   }
 
   @Test

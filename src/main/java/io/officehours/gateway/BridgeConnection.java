@@ -301,11 +301,8 @@ final class BridgeConnection {
   void write(String frame) {
     if (closed) return;
     if (frame.startsWith(ERR_PREFIX)) bridge.metrics().error(errorCode(frame));
+    if (!writable()) return;
     try {
-      if (socket.writeQueueFull()) {
-        close((short) 1008, "slow consumer");
-        return;
-      }
       socket.write(frame);
       bridge.metrics().frameOut();
     } catch (IllegalStateException e) {
@@ -314,19 +311,23 @@ final class BridgeConnection {
     }
   }
 
-  /** Writes a frame encoded already, with the same slow-consumer rule as {@link #write(String)}. */
+  /** Writes a frame encoded already, under the same rules as {@link #write(String)}. */
   void write(byte[] frame) {
-    if (closed) return;
+    if (!writable()) return;
     try {
-      if (socket.writeQueueFull()) {
-        close((short) 1008, "slow consumer");
-        return;
-      }
       socket.write(frame);
       bridge.metrics().frameOut();
     } catch (IllegalStateException e) {
       // closing: see write(String)
     }
+  }
+
+  /** Open, and not a slow consumer: one whose queue is full is closed instead. */
+  private boolean writable() {
+    if (closed) return false;
+    if (!socket.writeQueueFull()) return true;
+    close((short) 1008, "slow consumer");
+    return false;
   }
 
   private static final String ERR_PREFIX = "{\"type\":\"err\"";

@@ -46,7 +46,7 @@ public final class ChatLines {
     }
     store.append(id, userId, line, System.currentTimeMillis(), (chat, message) -> {
       answer.accept(message.seq());
-      byte[] body = Inboxes.utf8(encode(message));
+      byte[] body = JsonText.utf8(encode(message));
       inboxes.push(chat.teacherId(), body);
       inboxes.push(chat.studentId(), body);
     });

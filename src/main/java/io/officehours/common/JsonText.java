@@ -1,5 +1,7 @@
 package io.officehours.common;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * JSON text written by hand, for the few hot frames that are built once per chat line instead of
  * going through a {@code JsonObject} and Jackson: a string is quoted as Jackson quotes it.
@@ -33,7 +35,8 @@ public final class JsonText {
     return out.append(s, start, n).append('"');
   }
 
-  public static String quote(String s) {
-    return quote(new StringBuilder(s.length() + 2), s).toString();
+  /** JSON text as the UTF-8 bytes a frame carries. */
+  public static byte[] utf8(CharSequence json) {
+    return json.toString().getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -5,6 +5,7 @@ import io.officehours.admin.Tap;
 import io.officehours.admin.TapEntry;
 import io.officehours.chat.ChatLines;
 import io.officehours.common.ClusterConsumer;
+import io.officehours.common.JsonText;
 import io.officehours.config.Config;
 import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.PresenceAddresses;
@@ -54,13 +55,13 @@ final class Bridge {
   private final Map<String, Set<BridgeConnection>> subscribers = new HashMap<>();
   /** The users with an inbox socket here: the start of their push frame (up to the body), and those sockets. */
   private final Map<String, Inbox> inboxes = new HashMap<>();
-
-  private record Inbox(byte[] framePrefix, Set<BridgeConnection> sockets) {}
   /** The straight path of a one-node deployment; both null when pushes go over the event bus. */
   private final Inboxes nodeInboxes;
   private final ChatLines lines;
   private Lane lane;
   private long reaper = -1;
+
+  private record Inbox(byte[] framePrefix, Set<BridgeConnection> sockets) {}
 
   Bridge(Vertx vertx, Config config, NodeMetrics metrics, Tap tap, Inboxes inboxes, ChatLines lines) {
     this.vertx = vertx;
@@ -144,7 +145,7 @@ final class Bridge {
     if (AdminAddresses.TAP.equals(address)) tap.watch(1);
     if (set.size() == 1 && address.startsWith(InboxAddresses.INBOX_PREFIX)) {
       String userId = address.substring(InboxAddresses.INBOX_PREFIX.length());
-      inboxes.put(userId, new Inbox(Inboxes.utf8(Frames.recPrefix(address)), set));
+      inboxes.put(userId, new Inbox(JsonText.utf8(Frames.recPrefix(address)), set));
       if (lane != null) lane.hold(userId);
     }
   }

@@ -10,12 +10,12 @@ import io.officehours.common.Failure;
 import io.officehours.common.JsonText;
 import io.officehours.config.Config;
 import io.officehours.presence.PresenceAddresses;
-import io.officehours.push.Inboxes;
 import io.officehours.status.StatusAddresses;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
@@ -177,12 +177,17 @@ final class BridgeConnection {
         write(reply);
         bridge.tap().record(TapEntry.OUT, "reply", address, identity.userId(), reply.length(), encoded, 0);
       } else {
-        String message = Failure.messageOf(ar.cause());
-        String err = Frames.err(replyAddress, Failure.codeOf(ar.cause()), message);
-        write(err);
-        bridge.tap().record(TapEntry.OUT, "err", address, identity.userId(), err.length(), message, 0);
+        answerFailure(replyAddress, address, ar.cause());
       }
     });
+  }
+
+  /** A request refused or failed: an {@code err} frame on its reply address, with the contract code. */
+  private void answerFailure(String replyAddress, String address, Throwable cause) {
+    String message = Failure.messageOf(cause);
+    String err = Frames.err(replyAddress, Failure.codeOf(cause), message);
+    write(err);
+    bridge.tap().record(TapEntry.OUT, "err", address, identity.userId(), err.length(), message, 0);
   }
 
   /** A chat line on the straight path: written, answered and pushed from this event loop (see {@link ChatLines}). */
@@ -191,24 +196,19 @@ final class BridgeConnection {
     try {
       bridge.lines().send(identity.userId(), b == null ? null : b.getValue("chatId"), b == null ? null : b.getValue("text"),
           seq -> answerSeq(replyAddress, seq));
-    } catch (RuntimeException e) {
-      String message = Failure.messageOf(e);
-      String err = Frames.err(replyAddress, Failure.codeOf(e), message);
-      write(err);
-      bridge.tap().record(TapEntry.OUT, "err", ChatAddresses.SEND, identity.userId(), err.length(), message, 0);
+    } catch (ReplyException refused) {
+      // only a refusal (a contract failure thrown before anything was stored) becomes an err frame
+      answerFailure(replyAddress, ChatAddresses.SEND, refused);
     }
   }
 
   private void answerSeq(String replyAddress, long seq) {
     if (replyAddress == null) return;
     bridge.drainPushes();
-    StringBuilder frame = new StringBuilder(replyAddress.length() + 64).append("{\"type\":\"rec\",\"address\":");
-    JsonText.quote(frame, replyAddress).append(",\"body\":{\"seq\":").append(seq).append("}}");
-    byte[] bytes = Inboxes.utf8(frame);
-    write(bytes);
-    if (bridge.tap().on()) {
-      bridge.tap().record(TapEntry.OUT, "reply", ChatAddresses.SEND, identity.userId(), bytes.length, "{\"seq\":" + seq + "}", 0);
-    }
+    String body = "{\"seq\":" + seq + "}";
+    byte[] frame = JsonText.utf8(Frames.recPrefix(replyAddress) + body + "}");
+    write(frame);
+    if (bridge.tap().on()) bridge.tap().record(TapEntry.OUT, "reply", ChatAddresses.SEND, identity.userId(), frame.length, body, 0);
   }
 
   /** An admin's send waits as long as the admin asked (up to its maximum): the gateway waits a little longer still. */

@@ -1,7 +1,6 @@
 package io.officehours.push;
 
 import io.vertx.core.Context;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -31,9 +30,5 @@ public final class Inboxes {
     for (Lane lane : lanes) {
       if (lane.holds(userId)) lane.push(userId, body);
     }
-  }
-
-  public static byte[] utf8(CharSequence json) {
-    return json.toString().getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -21,7 +21,9 @@ import java.util.function.BiConsumer;
  * node does not grow without bound.
  *
  * <p>Thread-safe: the chat verticle opens, ends and reads chats on its event loop while the gateway
- * instances append lines on theirs ({@link LockedAppend}). Each chat is guarded by its own lock.
+ * instances append lines on theirs ({@link LockedAppend}). Each chat is guarded by its own lock,
+ * held by an event loop only for an append or a state change and the in-memory writes that follow
+ * (no I/O, no wait), and contended only when both participants write at the same instant.
  */
 public final class InMemoryChatStore implements ChatStore, LockedAppend {
 

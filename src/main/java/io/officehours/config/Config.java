@@ -22,8 +22,8 @@ import java.time.Duration;
  * @param rateBurst         frames a socket may send in a burst before 429
  * @param ratePerSecond     sustained frames per second a socket may send
  * @param capacity          open chats a teacher may hold
- * @param gatewayInstances  gateway verticle instances (one per core by default)
- * @param eventLoops        Vert.x event-loop threads (one per core by default; Vert.x's own default is two)
+ * @param gatewayInstances  gateway verticle instances (one per two cores by default)
+ * @param eventLoops        Vert.x event-loop threads (one per gateway by default; Vert.x's own default is two per core)
  * @param logLevel          root log level
  * @param cluster           join a Hazelcast cluster (clustered event bus, replicated roster and chats)
  * @param clusterName       name of the cluster: nodes with another name never join it

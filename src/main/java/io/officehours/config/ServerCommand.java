@@ -81,10 +81,10 @@ public final class ServerCommand implements Callable<Config> {
   @Option(names = "--capacity", defaultValue = "5", description = "Open chats per teacher (default: ${DEFAULT-VALUE})")
   int capacity;
 
-  @Option(names = "--gateways", description = "Gateway verticle instances (default: one per core)")
+  @Option(names = "--gateways", description = "Gateway verticle instances (default: one per two cores, at least one)")
   Integer gatewayInstances;
 
-  @Option(names = "--event-loops", description = "Vert.x event-loop threads (default: one per core, at least one per gateway)")
+  @Option(names = "--event-loops", description = "Vert.x event-loop threads (default: one per gateway instance)")
   Integer eventLoops;
 
   @Option(names = "--log-level", defaultValue = "info", description = "Root log level (default: ${DEFAULT-VALUE})")
@@ -144,7 +144,10 @@ public final class ServerCommand implements Callable<Config> {
   boolean straightPath;
 
   private int gateways() {
-    return gatewayInstances != null ? gatewayInstances : Runtime.getRuntime().availableProcessors();
+    // half the cores: a chat line whose two participants sit on different gateways costs a
+    // wake-up of the other's event loop, and the kernel's network work, the JIT and the GC need
+    // cores too (docs/benchmarks.md: one gateway on two cores costs 15-20 % less per line than two)
+    return gatewayInstances != null ? gatewayInstances : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   @Override
@@ -157,7 +160,7 @@ public final class ServerCommand implements Callable<Config> {
         maxTextLength, maxFrameBytes, maxAddressLength, maxRegistrations, rateBurst, ratePerSecond,
         capacity,
         gateways(),
-        eventLoops != null ? eventLoops : Math.max(gateways(), Runtime.getRuntime().availableProcessors()),
+        eventLoops != null ? eventLoops : gateways(),
         logLevel, cluster, clusterName, clusterHost, clusterPort, clusterMembers, clusterConfig, eventBusPort,
         redis, redisTimeout, redisPool, chatRetention, eventBusMetrics, httpMetrics, straightPath);
   }

@@ -75,7 +75,7 @@ public final class InMemoryChatStore implements ChatStore, LockedAppend {
     if (e == null) return Future.failedFuture(Failure.of(Failure.NOT_FOUND, "no such chat"));
     synchronized (e) {
       if (!e.state.open()) return Future.failedFuture(Failure.of(Failure.CONFLICT, "the chat has ended"));
-      return Future.succeededFuture(appendLocked(e, chatId, from, text, ts));
+      return Future.succeededFuture(appendLocked(e, from, text, ts));
     }
   }
 
@@ -87,7 +87,7 @@ public final class InMemoryChatStore implements ChatStore, LockedAppend {
       Chat chat = e.state.chat();
       if (!chat.hasParticipant(from)) throw Failure.of(Failure.FORBIDDEN, "not a participant of this chat");
       if (!e.state.open()) throw Failure.of(Failure.CONFLICT, "the chat has ended");
-      then.accept(chat, appendLocked(e, chatId, from, text, ts));
+      then.accept(chat, appendLocked(e, from, text, ts));
     }
   }
 
@@ -103,8 +103,9 @@ public final class InMemoryChatStore implements ChatStore, LockedAppend {
     }
   }
 
-  private static ChatMessage appendLocked(Entry e, String chatId, String from, String text, long ts) {
-    ChatMessage message = new ChatMessage(chatId, e.state.lastSeq() + 1, from, text, ts);
+  private static ChatMessage appendLocked(Entry e, String from, String text, long ts) {
+    // the chat's own id, not the one parsed from this frame: a kept line then holds no copy of it
+    ChatMessage message = new ChatMessage(e.state.chat().chatId(), e.state.lastSeq() + 1, from, text, ts);
     e.log.add(message);
     e.state = e.state.withLastSeq(message.seq());
     return message;

@@ -7,13 +7,14 @@
 # measured apart. Both share this machine's cores, so the figure to
 # compare is node CPU-seconds per chat line, not wall time.
 #
-#   scripts/bench.sh [--setups one,one-redis,three,three-redis] [--against JAR] [--out DIR]
+#   scripts/bench.sh [--setups one,one-redis,three,three-redis] [--nodes 3] [--against JAR] [--out DIR]
 #                    [--students N] [--teachers N] [--messages N] [--capacity N] [--runs N]
 #                    [--node-args "ARGS"]
 #
 # Setups: one (one node, in memory; the default), one-redis, three (3 nodes behind nginx),
-# three-redis. Nodes run with --rate 100000 --rate-burst 100000 so the per-socket limit does not
-# pace the generator. --against JAR also runs that server jar (any server that speaks the
+# three-redis; --nodes 3 is short for --setups one,three (the cluster against one node, with the
+# 3-nodes/one-node ratios of CPU, wall time and p99). Nodes run with --rate 100000
+# --rate-burst 100000 so the per-socket limit does not pace the generator. --against JAR also runs that server jar (any server that speaks the
 # contract's frames and POST /api/token, e.g. ../shared/floor built as its README says; started
 # as `java -jar JAR --host 127.0.0.1 --port P`) the same way in the same invocation, as the setup
 # "against", and prints each setup's node CPU and p99 over its.
@@ -31,6 +32,13 @@ students=1000 teachers=10 messages=50 capacity=5 runs=1
 while (($#)); do
   case "$1" in
     --setups) setups=$2; shift 2 ;;
+    --nodes)
+      case "$2" in
+        1) setups=one ;;
+        3) setups=one,three ;;
+        *) echo "--nodes: 1 or 3 (the cluster setups have 3 nodes)" >&2; exit 2 ;;
+      esac
+      shift 2 ;;
     --out) out=$2; shift 2 ;;
     --students) students=$2; shift 2 ;;
     --teachers) teachers=$2; shift 2 ;;
@@ -39,7 +47,7 @@ while (($#)); do
     --runs) runs=$2; shift 2 ;;
     --against) against=$2; shift 2 ;;
     --node-args) node_args=$2; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (scripts/bench.sh --help)" >&2; exit 2 ;;
   esac
 done

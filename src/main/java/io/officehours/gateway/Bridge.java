@@ -178,9 +178,9 @@ final class Bridge {
     System.arraycopy(body, 0, frame, prefix.length, body.length);
     frame[frame.length - 1] = '}';
     if (set.size() == 1) {
-      set.iterator().next().write(frame);
+      set.iterator().next().push(frame);
     } else {
-      for (BridgeConnection c : List.copyOf(set)) c.write(frame);
+      for (BridgeConnection c : List.copyOf(set)) c.push(frame);
     }
     metrics.pushes(set.size());
     if (tap.on()) tap.record(TapEntry.OUT, "push", InboxAddresses.inbox(userId), userId, frame.length,
@@ -196,7 +196,7 @@ final class Bridge {
       Set<BridgeConnection> set = subscribers.get(address);
       if (set == null) continue;
       String frame = Frames.rec(address, body);
-      for (BridgeConnection c : List.copyOf(set)) c.write(frame);
+      for (BridgeConnection c : List.copyOf(set)) c.push(frame);
       metrics.pushes(set.size());
       tap.record(TapEntry.OUT, "push", address, users.getString(i), frame.length(), body, set.size());
     }

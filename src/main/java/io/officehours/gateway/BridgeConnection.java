@@ -22,7 +22,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -44,6 +46,15 @@ final class BridgeConnection {
   private final RateLimiter limiter;
   private long lastSeen;
   private boolean closed;
+  /**
+   * Lines this socket sent over the event bus (a cluster, or a node without the straight path) and
+   * not answered yet. Meanwhile the pushes to its inbox wait in {@link #held}: a push the line
+   * caused (its own copy, or a chat.ended the other participant sent on reading it) can reach this
+   * node before the line's answer, which comes back another way. Bounded by the rate limit and
+   * the request timeout.
+   */
+  private int linesInFlight;
+  private List<Object> held;
 
   BridgeConnection(Bridge bridge, ClientSocket socket, Identity identity, String ref, long now) {
     this.bridge = bridge;
@@ -169,17 +180,50 @@ final class BridgeConnection {
     }
     EventBus bus = bridge.bus();
     DeliveryOptions options = caller.toDeliveryOptions(timeoutOf(address));
+    boolean line = ChatAddresses.SEND.equals(address);
+    if (line) linesInFlight++;
     bus.<JsonObject>request(address, body == null ? new JsonObject() : body, options).onComplete(ar -> {
       if (ar.succeeded()) {
-        if (replyAddress == null) return;
-        String encoded = ar.result().body().encode();
-        String reply = Frames.rec(replyAddress, encoded);
-        write(reply);
-        bridge.tap().record(TapEntry.OUT, "reply", address, identity.userId(), reply.length(), encoded, 0);
+        if (replyAddress != null) {
+          String encoded = ar.result().body().encode();
+          String reply = Frames.rec(replyAddress, encoded);
+          write(reply);
+          bridge.tap().record(TapEntry.OUT, "reply", address, identity.userId(), reply.length(), encoded, 0);
+        }
       } else {
         answerFailure(replyAddress, address, ar.cause());
       }
+      if (line) lineAnswered();
     });
+  }
+
+  /** The last answer of the lines in flight is written: the pushes that waited for it follow. */
+  private void lineAnswered() {
+    if (--linesInFlight > 0 || held == null) return;
+    List<Object> frames = held;
+    held = null;
+    for (Object frame : frames) {
+      if (frame instanceof byte[] bytes) write(bytes);
+      else write((String) frame);
+    }
+  }
+
+  /** A push to this socket's inbox: written now, or after the answers of the lines in flight. */
+  void push(String frame) {
+    if (linesInFlight == 0) write(frame);
+    else hold(frame);
+  }
+
+  /** A push encoded already, under the same rule as {@link #push(String)}. */
+  void push(byte[] frame) {
+    if (linesInFlight == 0) write(frame);
+    else hold(frame);
+  }
+
+  private void hold(Object frame) {
+    if (closed) return;
+    if (held == null) held = new ArrayList<>(4);
+    held.add(frame);
   }
 
   /** A request refused or failed: an {@code err} frame on its reply address, with the contract code. */
@@ -351,6 +395,7 @@ final class BridgeConnection {
   void closed() {
     if (closed) return;
     closed = true;
+    held = null;
     for (String address : registrations) bridge.unsubscribe(address, this);
     registrations.clear();
     bridge.forget(this);

@@ -3,7 +3,7 @@
 # chat lines), unpaced (--client-rate 0), against a JIT-warm server: each setup is started fresh,
 # warmed up with a short run and one full classic run, then measured on the next run. The node's
 # CPU (utime+stime of its process, all threads) is read from /proc/PID/stat around the measured
-# run, in all and by thread kind (event loops, JIT compilers, GC, the rest); the generator's is
+# run, in all and by thread kind (event loops, JIT compilers, GC, Hazelcast, the rest); the generator's is
 # measured apart. Both share this machine's cores, so the figure to
 # compare is node CPU-seconds per chat line, not wall time.
 #
@@ -90,7 +90,7 @@ cpu_ticks() {
 
 # CPU ticks of the given pids' threads, by kind: "loops jit gc other" (event loops, JIT compilers, GC, the rest).
 thread_ticks() {
-  local p t comm f loops=0 jit=0 gc=0 other=0 n
+  local p t comm f loops=0 jit=0 gc=0 hz=0 other=0 n
   for p in "$@"; do
     for t in /proc/"$p"/task/*; do
       comm=$(cat "$t/comm" 2>/dev/null) || continue
@@ -100,11 +100,12 @@ thread_ticks() {
         vert.x-eventloo*|*eventloop*) loops=$((loops + n)) ;;
         C1\ Compiler*|C2\ Compiler*) jit=$((jit + n)) ;;
         GC\ Thread*|G1\ *) gc=$((gc + n)) ;;
+        hz.*) hz=$((hz + n)) ;;
         *) other=$((other + n)) ;;
       esac
     done
   done
-  echo "$loops $jit $gc $other"
+  echo "$loops $jit $gc $hz $other"
 }
 
 start_redis() {
@@ -199,7 +200,7 @@ up() {
 classic=(--students "$students" --teachers "$teachers" --messages "$messages" --capacity "$capacity")
 summary="$out/summary.txt"
 : >"$summary"
-printf '%-12s %8s %10s %10s %10s %10s %9s %9s %6s %5s %6s  %s\n' setup wall_s node_cpu_s node_us/ln gen_cpu_s gen_us/ln rt_p50_ms rt_p99_ms lost dup errors 'node s: loops/jit/gc/other' | tee -a "$summary"
+printf '%-12s %8s %10s %10s %10s %10s %9s %9s %6s %5s %6s  %s\n' setup wall_s node_cpu_s node_us/ln gen_cpu_s gen_us/ln rt_p50_ms rt_p99_ms lost dup errors 'node s: loops/jit/gc/hz/other' | tee -a "$summary"
 
 IFS=, read -r -a setup_list <<<"$setups"
 for setup in "${setup_list[@]}"; do
@@ -218,7 +219,7 @@ for setup in "${setup_list[@]}"; do
     after=$(cpu_ticks "${node_pids[@]}")
     threads_after=$(thread_ticks "${node_pids[@]}")
     awk -v t=$((after - before)) -v hz="$TICKS" 'BEGIN { printf "%.2f\n", t / hz }' >"$dir/run-$k/node-cpu"
-    # the node's CPU by thread kind, in seconds: event loops, JIT compilers, GC, the rest
+    # the node's CPU by thread kind, in seconds: event loops, JIT compilers, GC, Hazelcast, the rest
     paste -d' ' <(tr ' ' '\n' <<<"$threads_before") <(tr ' ' '\n' <<<"$threads_after") \
       | awk -v hz="$TICKS" '{ printf "%.2f ", ($2 - $1) / hz } END { print "" }' >"$dir/run-$k/node-threads"
   done

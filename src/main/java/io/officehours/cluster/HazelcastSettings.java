@@ -25,12 +25,33 @@ public final class HazelcastSettings {
     // bind and advertise exactly this address: nothing may assume loopback or guess an interface
     hz.setProperty("hazelcast.local.localAddress", node.clusterHost());
     hz.setProperty("hazelcast.socket.bind.any", "false");
+    threadsPerCores(hz, Runtime.getRuntime().availableProcessors());
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(node.clusterPort()).setPortAutoIncrement(false);
     network.getJoin().getMulticastConfig().setEnabled(false);
     network.getJoin().getAutoDetectionConfig().setEnabled(false);
     network.getJoin().getTcpIpConfig().setEnabled(true).setMembers(node.clusterMembers());
     return hz;
+  }
+
+  /**
+   * Hazelcast's thread pools sized like the node's event loops, to half the cores, unless the XML
+   * or a {@code -Dhazelcast...} property says otherwise. Its own defaults (a partition thread per
+   * core, three I/O threads each way, two generic and two response threads) put a dozen busy
+   * threads on a small node, and on two cores they cost more in hand-offs and wake-ups than they
+   * add (docs/benchmarks.md: 3 nodes 43-45 CPU-s -> 34 for the classic run).
+   */
+  static void threadsPerCores(Config hz, int cores) {
+    int half = Math.max(1, cores / 2);
+    int quarter = Math.max(1, Math.min(2, cores / 4));
+    setUnlessGiven(hz, "hazelcast.operation.thread.count", half);
+    setUnlessGiven(hz, "hazelcast.io.thread.count", Math.min(3, half));
+    setUnlessGiven(hz, "hazelcast.operation.generic.thread.count", quarter);
+    setUnlessGiven(hz, "hazelcast.response.thread.count", quarter);
+  }
+
+  private static void setUnlessGiven(Config hz, String name, int value) {
+    if (hz.getProperty(name) == null && System.getProperty(name) == null) hz.setProperty(name, String.valueOf(value));
   }
 
   private static Config load(Path explicit) {

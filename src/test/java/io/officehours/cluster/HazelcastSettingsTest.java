@@ -1,0 +1,37 @@
+package io.officehours.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.hazelcast.config.Config;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Hazelcast's thread pools follow the cores unless the config names them")
+class HazelcastSettingsTest {
+
+  @Test
+  @DisplayName("two cores: one thread of each kind; sixteen: eight partition threads, three I/O each way, two generic and two response")
+  void sizedByCores() {
+    Config small = new Config();
+    HazelcastSettings.threadsPerCores(small, 2);
+    assertEquals("1", small.getProperty("hazelcast.operation.thread.count"));
+    assertEquals("1", small.getProperty("hazelcast.io.thread.count"));
+    assertEquals("1", small.getProperty("hazelcast.operation.generic.thread.count"));
+    assertEquals("1", small.getProperty("hazelcast.response.thread.count"));
+    Config large = new Config();
+    HazelcastSettings.threadsPerCores(large, 16);
+    assertEquals("8", large.getProperty("hazelcast.operation.thread.count"));
+    assertEquals("3", large.getProperty("hazelcast.io.thread.count"));
+    assertEquals("2", large.getProperty("hazelcast.operation.generic.thread.count"));
+    assertEquals("2", large.getProperty("hazelcast.response.thread.count"));
+  }
+
+  @Test
+  @DisplayName("a count set in cluster.xml is kept")
+  void explicitKept() {
+    Config hz = new Config().setProperty("hazelcast.operation.thread.count", "6");
+    HazelcastSettings.threadsPerCores(hz, 2);
+    assertEquals("6", hz.getProperty("hazelcast.operation.thread.count"));
+    assertEquals("1", hz.getProperty("hazelcast.io.thread.count"));
+  }
+}

@@ -9,11 +9,12 @@ command -v mvn >/dev/null || { echo "maven is needed to build" >&2; exit 1; }
 build_if_needed
 
 port=$DEFAULT_PORT
+port_args=(--port "$port")   # the default, unless the caller names a port (the node takes --port once)
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
-  [[ "${args[$i]}" == "--port" ]] && port="${args[$((i + 1))]}"
-  [[ "${args[$i]}" == --port=* ]] && port="${args[$i]#--port=}"
+  [[ "${args[$i]}" == "--port" ]] && { port="${args[$((i + 1))]}"; port_args=(); }
+  [[ "${args[$i]}" == --port=* ]] && { port="${args[$i]#--port=}"; port_args=(); }
 done
 echo "Office Hours: http://localhost:$port/  (WebSocket bridge: ws://localhost:$port/eventbus/websocket?token=...)"
 # shellcheck disable=SC2086
-exec java $JAVA_OPTS -jar "$JAR" --port "$port" "$@"
+exec java $JAVA_OPTS -jar "$JAR" "${port_args[@]}" "$@"

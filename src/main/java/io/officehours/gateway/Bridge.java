@@ -187,19 +187,12 @@ final class Bridge {
         new String(body, StandardCharsets.UTF_8), set.size());
   }
 
+  /** A push from the delivery address: its body encoded once, then written like a direct push. */
   private void deliver(JsonObject delivery) {
     drainPushes();
     JsonArray users = delivery.getJsonArray("users");
-    String body = delivery.getJsonObject("body").encode();
-    for (int i = 0; i < users.size(); i++) {
-      String address = InboxAddresses.inbox(users.getString(i));
-      Set<BridgeConnection> set = subscribers.get(address);
-      if (set == null) continue;
-      String frame = Frames.rec(address, body);
-      for (BridgeConnection c : List.copyOf(set)) c.push(frame);
-      metrics.pushes(set.size());
-      tap.record(TapEntry.OUT, "push", address, users.getString(i), frame.length(), body, set.size());
-    }
+    byte[] body = delivery.getJsonObject("body").toBuffer().getBytes();
+    for (int i = 0; i < users.size(); i++) deliverEncoded(users.getString(i), body);
   }
 
   private void fanOut(String address, JsonObject body) {

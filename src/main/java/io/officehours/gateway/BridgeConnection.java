@@ -54,7 +54,7 @@ final class BridgeConnection {
    * the request timeout.
    */
   private int linesInFlight;
-  private List<Object> held;
+  private List<byte[]> held;
 
   BridgeConnection(Bridge bridge, ClientSocket socket, Identity identity, String ref, long now) {
     this.bridge = bridge;
@@ -200,30 +200,19 @@ final class BridgeConnection {
   /** The last answer of the lines in flight is written: the pushes that waited for it follow. */
   private void lineAnswered() {
     if (--linesInFlight > 0 || held == null) return;
-    List<Object> frames = held;
+    List<byte[]> frames = held;
     held = null;
-    for (Object frame : frames) {
-      if (frame instanceof byte[] bytes) write(bytes);
-      else write((String) frame);
-    }
+    for (byte[] frame : frames) write(frame);
   }
 
-  /** A push to this socket's inbox: written now, or after the answers of the lines in flight. */
-  void push(String frame) {
-    if (linesInFlight == 0) write(frame);
-    else hold(frame);
-  }
-
-  /** A push encoded already, under the same rule as {@link #push(String)}. */
+  /** A push to this socket's inbox, encoded already: written now, or after the answers of the lines in flight. */
   void push(byte[] frame) {
-    if (linesInFlight == 0) write(frame);
-    else hold(frame);
-  }
-
-  private void hold(Object frame) {
-    if (closed) return;
-    if (held == null) held = new ArrayList<>(4);
-    held.add(frame);
+    if (linesInFlight == 0) {
+      write(frame);
+    } else if (!closed) {
+      if (held == null) held = new ArrayList<>(4);
+      held.add(frame);
+    }
   }
 
   /** A request refused or failed: an {@code err} frame on its reply address, with the contract code. */

@@ -108,6 +108,24 @@ thread_ticks() {
   echo "$loops $jit $gc $hz $other"
 }
 
+# "pid:tid ticks name" per thread of the given pids; names from the JVM's thread dump where it has
+# them (/proc keeps only 15 characters), digits folded (hz.x.partition-operation.thread-1 ->
+# hz.x.partition-operation.thread-N), for the by-name breakdown of a run (node-threads-by-name).
+thread_names() {
+  local p t comm f
+  declare -A names=()
+  for p in "$@"; do
+    while read -r tid name; do names[$p:$tid]=$name; done < <(jcmd "$p" Thread.print 2>/dev/null \
+      | sed -n 's/^"\([^"]*\)".* nid=\(0x[0-9a-f]*\).*/\2 \1/p' | while read -r nid name; do echo "$((nid)) $name"; done)
+    for t in /proc/"$p"/task/*; do
+      comm=$(cat "$t/comm" 2>/dev/null) || continue
+      read -r -a f <<<"$(sed 's/^.*) //' "$t/stat" 2>/dev/null)" || continue
+      comm=${names[$p:${t##*/}]:-$comm}
+      echo "$p:${t##*/} $((f[11] + f[12])) ${comm//[0-9]/N}"
+    done
+  done
+}
+
 start_redis() {
   local dir=$1 port
   port=$(free_port)
@@ -213,11 +231,18 @@ for setup in "${setup_list[@]}"; do
   generate "$target" "$dir/warmup-full" "${classic[@]}"
   for ((k = 1; k <= runs; k++)); do
     log "$setup: measured run $k of $runs"
+    thread_names "${node_pids[@]}" >"$dir/names-before"   # before the window: the thread dump costs the node a little
     before=$(cpu_ticks "${node_pids[@]}")
     threads_before=$(thread_ticks "${node_pids[@]}")
     generate "$target" "$dir/run-$k" "${classic[@]}" --warmup 0
     after=$(cpu_ticks "${node_pids[@]}")
     threads_after=$(thread_ticks "${node_pids[@]}")
+    thread_names "${node_pids[@]}" >"$dir/names-after"
+    # seconds per thread name over all nodes, largest first
+    awk -v hz="$TICKS" 'NR == FNR { b[$1] = $2; next } { n = $0; sub(/^[^ ]+ [^ ]+ /, "", n); s[n] += $2 - b[$1] }
+      END { for (n in s) if (s[n] > 0) printf "%.2f %s\n", s[n] / hz, n }' \
+      "$dir/names-before" "$dir/names-after" | sort -rn >"$dir/run-$k/node-threads-by-name"
+    rm -f "$dir/names-before" "$dir/names-after"
     awk -v t=$((after - before)) -v hz="$TICKS" 'BEGIN { printf "%.2f\n", t / hz }' >"$dir/run-$k/node-cpu"
     # the node's CPU by thread kind, in seconds: event loops, JIT compilers, GC, Hazelcast, the rest
     paste -d' ' <(tr ' ' '\n' <<<"$threads_before") <(tr ' ' '\n' <<<"$threads_after") \

@@ -15,6 +15,7 @@ import io.officehours.presence.PresenceDirectory;
 import io.officehours.presence.PresenceVerticle;
 import io.officehours.push.Inboxes;
 import io.officehours.push.Pushes;
+import io.officehours.push.UserNodes;
 import io.officehours.roster.LocalRosterStore;
 import io.officehours.roster.RosterStore;
 import io.officehours.roster.RosterVerticle;
@@ -49,13 +50,13 @@ public final class Node {
    * replicated Hazelcast maps.
    */
   public record Backends(String nodeId, Function<Context, RosterStore> rosters, ChatStore chats, ChatRouter router,
-      PresenceDirectory presence, NodeMetrics metrics, ClusterView view) {
+      PresenceDirectory presence, NodeMetrics metrics, ClusterView view, UserNodes userNodes) {
 
     public static Backends local(Config config, ChatStore chats) {
       NodeMetrics metrics = NodeMetrics.forNode(config);
       return new Backends(config.nodeId(), ctx -> new LocalRosterStore(config.capacity()),
           chats, ChatRouter.LOCAL, new LocalPresenceDirectory(),
-          metrics, new LocalClusterView(config, metrics));
+          metrics, new LocalClusterView(config, metrics), null);
     }
   }
 
@@ -83,14 +84,17 @@ public final class Node {
     boolean straight = config.straightPath() && backends.router() == ChatRouter.LOCAL && store instanceof LockedAppend;
     Inboxes inboxes = straight ? new Inboxes() : null;
     ChatLines lines = straight ? new ChatLines(config, (LockedAppend) store, inboxes) : null;
+    // in a cluster, a push goes only to the nodes that hold a recipient
+    Pushes pushes = backends.userNodes() == null ? Pushes.overBus(vertx.eventBus())
+        : Pushes.toNodes(vertx.eventBus(), backends.userNodes(), backends.nodeId());
     // the node's traffic tap: the gateway instances record into it, the admin verticle drains it
     Tap tap = new Tap(config.nodeId());
     return vertx.deployVerticle(new StatusVerticle())
-        .compose(status -> vertx.deployVerticle(new PresenceVerticle(config, backends.presence(), backends.metrics()))
+        .compose(status -> vertx.deployVerticle(new PresenceVerticle(config, backends.presence(), backends.metrics(), backends.userNodes()))
             .compose(presence -> vertx.deployVerticle(new RosterVerticle(config, backends.rosters(), backends.nodeId()))
-                .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store, backends.router(), backends.nodeId(), Pushes.overBus(vertx.eventBus()), lines))
+                .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store, backends.router(), backends.nodeId(), pushes, lines))
                     .compose(chat -> vertx.deployVerticle(new AdminVerticle(config, tap))
-                        .compose(admin -> vertx.deployVerticle(() -> new GatewayVerticle(config, backends.metrics(), backends.view(), tap, inboxes, lines),
+                        .compose(admin -> vertx.deployVerticle(() -> new GatewayVerticle(config, backends.nodeId(), backends.metrics(), backends.view(), tap, inboxes, lines),
                                 new DeploymentOptions().setInstances(config.gatewayInstances()))
                             .map(gateway -> new Deployment(status, presence, roster, chat, admin, gateway)))))));
   }

@@ -11,6 +11,7 @@ import io.officehours.common.ClusterConsumer;
 import io.officehours.config.Config;
 import io.officehours.ops.NodeMetrics;
 import io.officehours.presence.HazelcastPresenceDirectory;
+import io.officehours.push.UserNodes;
 import io.officehours.roster.HazelcastRosterStore;
 import io.officehours.store.ChatStore;
 import io.officehours.store.HazelcastChatStore;
@@ -121,7 +122,8 @@ public final class ClusterNode {
         router,
         new HazelcastPresenceDirectory(hz, self, vertx),
         metrics,
-        new HazelcastClusterView(hz, self, config, metrics, vertx, merges::merging));
+        new HazelcastClusterView(hz, self, config, metrics, vertx, merges::merging),
+        new UserNodes(self, () -> hz.getCluster().getMembers().stream().map(ClusterNode::nodeIdOf).toList()));
   }
 
   /** Tells this node's roster and presence when another node leaves, so they clean up after it. */

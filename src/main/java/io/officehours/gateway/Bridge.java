@@ -49,6 +49,7 @@ final class Bridge {
 
   private final Vertx vertx;
   private final Config config;
+  private final String nodeId;
   private final NodeMetrics metrics;
   private final Tap tap;
   private final Set<BridgeConnection> connections = new HashSet<>();
@@ -63,9 +64,10 @@ final class Bridge {
 
   private record Inbox(byte[] framePrefix, Set<BridgeConnection> sockets) {}
 
-  Bridge(Vertx vertx, Config config, NodeMetrics metrics, Tap tap, Inboxes inboxes, ChatLines lines) {
+  Bridge(Vertx vertx, Config config, String nodeId, NodeMetrics metrics, Tap tap, Inboxes inboxes, ChatLines lines) {
     this.vertx = vertx;
     this.config = config;
+    this.nodeId = nodeId;
     this.metrics = metrics;
     this.tap = tap;
     this.nodeInboxes = inboxes;
@@ -93,6 +95,8 @@ final class Bridge {
     return Future.all(List.of(
         // cluster-wide: a push published on any node reaches the sockets of this one
         ClusterConsumer.<JsonObject>register(vertx, InboxAddresses.DELIVER, m -> deliver(m.body())),
+        // cluster-wide: the pushes other nodes address to this one only (Pushes.toNodes)
+        ClusterConsumer.<JsonObject>register(vertx, InboxAddresses.node(nodeId), m -> deliver(m.body())),
         bus.<JsonObject>localConsumer(StatusAddresses.TOPIC, m -> fanOut(StatusAddresses.TOPIC, m.body())).completion(),
         bus.<JsonObject>localConsumer(PresenceAddresses.TOPIC, m -> fanOut(PresenceAddresses.TOPIC, m.body())).completion(),
         // cluster-wide: every node's tap batches reach the tapping admins of this one

@@ -10,6 +10,7 @@ import io.officehours.common.Failure;
 import io.officehours.common.JsonText;
 import io.officehours.config.Config;
 import io.officehours.presence.PresenceAddresses;
+import io.officehours.push.InboxAddresses;
 import io.officehours.status.StatusAddresses;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -22,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -55,6 +57,14 @@ final class BridgeConnection {
    */
   private int linesInFlight;
   private List<byte[]> held;
+  /**
+   * While its inbox registration is announced to the other nodes (see {@link PresenceAddresses#ANNOUNCE}),
+   * the socket's next frames wait here, so that nothing they cause is pushed before every node
+   * knows where to push it. A few milliseconds; at most {@value #MAX_WAITING} frames.
+   */
+  private boolean announcing;
+  private ArrayDeque<String> waiting;
+  static final int MAX_WAITING = 100;
 
   BridgeConnection(Bridge bridge, ClientSocket socket, Identity identity, String ref, long now) {
     this.bridge = bridge;
@@ -99,6 +109,10 @@ final class BridgeConnection {
   void onText(String text) {
     if (closed) return;
     lastSeen = bridge.now();
+    if (announcing) {
+      waitForAnnouncement(text);
+      return;
+    }
     if (text.length() > bridge.config().maxFrameBytes()) {
       tooLarge();
       return;
@@ -137,6 +151,29 @@ final class BridgeConnection {
       case "unregister" -> unregister(frame);
       default -> write(Frames.err(null, Failure.BAD_REQUEST, "unknown frame type"));
     }
+  }
+
+  private void waitForAnnouncement(String text) {
+    if (waiting.size() >= MAX_WAITING) {
+      write(Frames.err(null, Failure.TOO_MANY, "too many frames: slow down"));
+      return;
+    }
+    waiting.add(text);
+  }
+
+  /** Tells every node this socket holds its user's inbox, and handles its next frames once they know. */
+  private void announce() {
+    announcing = true;
+    if (waiting == null) waiting = new ArrayDeque<>(4);
+    bridge.bus().request(PresenceAddresses.ANNOUNCE, new JsonObject().put("userId", identity.userId()).put("ref", ref()),
+            new DeliveryOptions().setSendTimeout(bridge.config().requestTimeout().toMillis()))
+        .onComplete(done -> {
+          // a late or failed announcement only delays the socket: the presence replicas still catch up
+          announcing = false;
+          String next;
+          while (!announcing && !closed && waiting != null && (next = waiting.poll()) != null) onText(next);
+          if (!announcing) waiting = null;
+        });
   }
 
   /** A frame that is not even a JSON object costs a token too; a socket that keeps sending them is closed. */
@@ -275,6 +312,7 @@ final class BridgeConnection {
     };
     if (snapshotAddress == null) {
       bridge.subscribe(address, this);
+      if (address.equals(InboxAddresses.inbox(identity.userId()))) announce();
       return;
     }
     // the snapshot and the topic's pushes come from the same verticle in order, so subscribing on
@@ -385,6 +423,7 @@ final class BridgeConnection {
     if (closed) return;
     closed = true;
     held = null;
+    waiting = null;
     for (String address : registrations) bridge.unsubscribe(address, this);
     registrations.clear();
     bridge.forget(this);

@@ -58,25 +58,30 @@ public final class GatewayVerticle extends VerticleBase {
   private final ClusterView cluster;
   private final Tap tap;
   private final Inboxes inboxes;
+  private final String nodeId;
   private final ChatLines lines;
   private TokenService tokens;
   private Bridge bridge;
   private HttpServer server;
 
-  /** {@code inboxes} and {@code lines}: the straight path of a one-node deployment, or both null. */
-  public GatewayVerticle(Config config, NodeMetrics metrics, ClusterView cluster, Tap tap, Inboxes inboxes, ChatLines lines) {
+  /**
+   * {@code nodeId}: the id other nodes address this one by (its delivery address); {@code inboxes}
+   * and {@code lines}: the straight path of a one-node deployment, or both null.
+   */
+  public GatewayVerticle(Config config, String nodeId, NodeMetrics metrics, ClusterView cluster, Tap tap, Inboxes inboxes, ChatLines lines) {
     this.config = config;
     this.metrics = metrics;
     this.cluster = cluster;
     this.tap = tap;
     this.inboxes = inboxes;
+    this.nodeId = nodeId;
     this.lines = lines;
   }
 
   @Override
   public Future<?> start() {
     tokens = new TokenService(vertx, config);
-    bridge = new Bridge(vertx, config, metrics, tap, inboxes, lines);
+    bridge = new Bridge(vertx, config, nodeId, metrics, tap, inboxes, lines);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.host())
         // HTTP/1.1 and WebSocket only: SockJS polling closes its connection after each response,

@@ -14,5 +14,18 @@ public final class PresenceAddresses {
    */
   public static final String SNAPSHOT = "tutor.internal.presence.snapshot";
 
+  /**
+   * Internal request (gateway to its node's presence): {@code {"userId","ref"}}, a socket registered
+   * its user's inbox. Answered once every node knows the connection is here (or did not answer in
+   * time), so a push made after the answer finds it; the gateway handles the socket's next frames
+   * only then.
+   */
+  public static final String ANNOUNCE = "tutor.internal.presence.announce";
+
+  /** Internal, one per node: {@code {"userId","ref","node"}}, a connection on another node, answered once recorded. */
+  public static String here(String nodeId) {
+    return "tutor.internal.presence.here." + nodeId;
+  }
+
   private PresenceAddresses() {}
 }

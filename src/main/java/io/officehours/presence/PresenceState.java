@@ -1,5 +1,6 @@
 package io.officehours.presence;
 
+import io.officehours.push.UserNodes;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +20,16 @@ public final class PresenceState {
   private final Map<String, Integer> usersByRole = new HashMap<>();
   private long version;
   private int metaCount;
+  /** Where each user's connections are, for pushes; null when nobody needs it (one node). */
+  private final UserNodes nodes;
+
+  public PresenceState() {
+    this(null);
+  }
+
+  public PresenceState(UserNodes nodes) {
+    this.nodes = nodes;
+  }
 
   /** Tracks a connection of this node (owner unknown to the caller). */
   public PresenceDiff join(String userId, String connectionRef, Meta meta) {
@@ -33,6 +44,7 @@ public final class PresenceState {
     if (metas.isEmpty()) usersByRole.merge(meta.role(), 1, Integer::sum);
     metas.put(connectionRef, meta);
     owners.put(connectionRef, new String[] {userId, owner});
+    if (nodes != null) nodes.joined(userId, connectionRef, owner);
     metaCount++;
     diff.join(userId, meta);
     return diff;
@@ -46,6 +58,7 @@ public final class PresenceState {
     Meta gone = metas.remove(connectionRef);
     if (gone == null) return diff;
     owners.remove(connectionRef);
+    if (nodes != null) nodes.left(userId, connectionRef);
     metaCount--;
     if (metas.isEmpty()) {
       users.remove(userId);

@@ -2,9 +2,11 @@ package io.officehours.presence;
 
 import io.officehours.common.ClusterConsumer;
 import io.officehours.common.ClusterEvents;
+import io.officehours.common.Json;
 import io.officehours.common.Serve;
 import io.officehours.config.Config;
 import io.officehours.ops.NodeMetrics;
+import io.officehours.push.UserNodes;
 import io.officehours.roster.RosterAddresses;
 import io.officehours.status.StatusAddresses;
 import io.vertx.core.Future;
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class PresenceVerticle extends VerticleBase {
 
   static final long BATCH_MS = 50;
+  static final long ANNOUNCE_TIMEOUT_MS = 1_000;
   /** About 100 KiB of JSON: well under any client's frame limit. */
   static final int MAX_USERS_PER_DIFF = 500;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
@@ -43,7 +46,9 @@ public final class PresenceVerticle extends VerticleBase {
   private final Config config;
   private final PresenceDirectory directory;
   private final NodeMetrics metrics;
-  private final PresenceState state = new PresenceState();
+  private final PresenceState state;
+  /** Where users' connections are, for targeted pushes; null on one node. */
+  private final UserNodes nodes;
   /** Connections this node holds: user to refs. */
   private final Map<String, Set<String>> localRefs = new HashMap<>();
   /** What this node last wrote for each connection it holds, by ref. */
@@ -59,10 +64,12 @@ public final class PresenceVerticle extends VerticleBase {
   private int lastTeachers = -1;
   private int lastStudents = -1;
 
-  public PresenceVerticle(Config config, PresenceDirectory directory, NodeMetrics metrics) {
+  public PresenceVerticle(Config config, PresenceDirectory directory, NodeMetrics metrics, UserNodes nodes) {
     this.config = config;
     this.directory = directory;
     this.metrics = metrics;
+    this.nodes = nodes;
+    this.state = new PresenceState(nodes);
   }
 
   @Override
@@ -74,7 +81,40 @@ public final class PresenceVerticle extends VerticleBase {
         bus.<JsonObject>localConsumer(PresenceAddresses.DISCONNECTED, m -> disconnected(m.body())).completion(),
         ClusterConsumer.<JsonObject>register(vertx, RosterAddresses.USER_STATUS, m -> statusChanged(m.body())),
         bus.<JsonObject>localConsumer(ClusterEvents.NODE_LEFT, m -> nodeLeft(m.body().getString("nodeId"))).completion(),
-        bus.localConsumer(PresenceAddresses.SNAPSHOT, (Message<Object> m) -> Serve.answer(m, this::snapshot, LOG)).completion())));
+        bus.localConsumer(PresenceAddresses.SNAPSHOT, (Message<Object> m) -> Serve.answer(m, this::snapshot, LOG)).completion(),
+        bus.localConsumer(PresenceAddresses.ANNOUNCE, (Message<Object> m) -> Serve.answer(m, this::announce, LOG)).completion(),
+        nodes == null ? Future.<Void>succeededFuture() : ClusterConsumer.register(vertx, PresenceAddresses.here(nodes.self()),
+            (Message<Object> m) -> Serve.answer(m, this::here, LOG)))))
+        .onSuccess(v -> {
+          if (nodes != null) vertx.setPeriodic(UserNodes.UNCONFIRMED_MS / 2, t -> nodes.sweep(System.currentTimeMillis()));
+        });
+  }
+
+  /**
+   * A socket of this node registered its user's inbox: every other node records where the user is
+   * before the answer, so a push any node makes after it reaches the socket, whether or not the
+   * presence replicas have the connection yet. A node that does not answer in time (leaving, cut
+   * off) only delays the socket; the answer never fails.
+   */
+  private Future<JsonObject> announce(Message<Object> m) {
+    if (nodes == null) return Future.succeededFuture(new JsonObject());
+    JsonObject here = Json.body(m.body()).copy().put("node", nodes.self());
+    nodes.announced(here.getString("userId"), here.getString("ref"), nodes.self(), System.currentTimeMillis());
+    // a node cut off or just killed answers nobody: the socket waits at most this long for it
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.min(config.requestTimeout().toMillis(), ANNOUNCE_TIMEOUT_MS));
+    List<Future<?>> told = new java.util.ArrayList<>();
+    for (String node : nodes.members()) {
+      if (node.equals(nodes.self())) continue;
+      told.add(vertx.eventBus().request(PresenceAddresses.here(node), here, options)
+          .onFailure(e -> LOG.debug("node {} did not take the announcement of {}: {}", node, here.getString("ref"), e.toString())));
+    }
+    return Future.join(told).otherwiseEmpty().map(v -> new JsonObject());
+  }
+
+  private Future<JsonObject> here(Message<Object> m) {
+    JsonObject b = Json.body(m.body());
+    nodes.announced(b.getString("userId"), b.getString("ref"), b.getString("node"), System.currentTimeMillis());
+    return Future.succeededFuture(new JsonObject());
   }
 
   /** A change from the directory, for this node's connections and everyone else's alike. */
@@ -178,6 +218,7 @@ public final class PresenceVerticle extends VerticleBase {
   }
 
   private void nodeLeft(String nodeId) {
+    if (nodes != null) nodes.nodeLeft(nodeId);
     // every replica drops the departed node's connections at once, so its leaves are pushed
     // without waiting for the directory's cleanup to come back as events
     emit(state.dropOwner(nodeId));

@@ -12,6 +12,11 @@ public final class InboxAddresses {
    */
   public static final String DELIVER = "tutor.internal.deliver";
 
+  /** Internal, one per node: a {@link #DELIVER} body for the sockets of that node only (see {@link Pushes#toNodes}). */
+  public static String node(String nodeId) {
+    return DELIVER + "." + nodeId;
+  }
+
   public static String inbox(String userId) {
     return INBOX_PREFIX + userId;
   }

@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The inboxes of one node, pushed to directly: no event-bus message, no copy of the body, one
  * encoding of it for every socket of every recipient. Each gateway instance joins with its
- * {@link Lane}. Used on a node that is not clustered; a cluster pushes {@link Pushes#overBus}.
+ * {@link Lane}. Used on a node that is not clustered; a cluster pushes {@link Pushes#toNodes}.
  * Callers keep the order of a chat's pushes themselves (the chat's lock, see {@code ChatLines}).
  */
 public final class Inboxes {

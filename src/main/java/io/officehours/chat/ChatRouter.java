@@ -13,4 +13,9 @@ public interface ChatRouter {
 
   /** The node id that must handle this chat, or null when it is this node. */
   String ownerOf(String chatId);
+
+  /** The id of a chat opened on this node: one this node handles, where the router can arrange it. */
+  default String newChatId() {
+    return java.util.UUID.randomUUID().toString();
+  }
 }

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +105,7 @@ public final class ChatVerticle extends VerticleBase {
   /** Handles a write here when this node owns the chat, else forwards it, caller and all, to the owner. */
   private Future<JsonObject> routed(String address, Message<Object> m) {
     JsonObject body = Json.body(m.body());
-    if (address.equals(ChatAddresses.OPEN)) body = body.copy().put("chatId", localChatId());
+    if (address.equals(ChatAddresses.OPEN)) body = body.copy().put("chatId", router.newChatId());
     String owner = body.getValue("chatId") instanceof String id ? router.ownerOf(id) : null;
     if (owner == null || owner.equals(nodeId)) return writes.get(address).handle(m.headers(), body);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.requestTimeout().toMillis());
@@ -124,23 +123,6 @@ public final class ChatVerticle extends VerticleBase {
           return Future.failedFuture(e);
         });
   }
-
-  /**
-   * A new chat's id, drawn until this node owns it (the node where the claim ran, the teacher's):
-   * its writes and pushes then start here, and the teacher's lines never cross the network. A
-   * handful of draws on a few nodes; after {@value #DRAWS} the chat simply lives elsewhere.
-   */
-  private String localChatId() {
-    String id = UUID.randomUUID().toString();
-    for (int i = 1; i < DRAWS; i++) {
-      String owner = router.ownerOf(id);
-      if (owner == null || owner.equals(nodeId)) return id;
-      id = UUID.randomUUID().toString();
-    }
-    return id;
-  }
-
-  private static final int DRAWS = 64;
 
   private Future<JsonObject> forwarded(Message<Object> m) {
     Write write = writes.get(m.headers().get(OP));

@@ -3,7 +3,6 @@ package io.officehours.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.partition.Partition;
 import io.officehours.Node;
 import io.officehours.common.ClusterEvents;
 import io.officehours.chat.ChatRouter;
@@ -111,11 +110,7 @@ public final class ClusterNode {
     NodeMetrics metrics = NodeMetrics.forNode(config);
     HazelcastInstance hz = hazelcast();
     String self = nodeId();
-    ChatRouter router = chatId -> {
-      Partition partition = hz.getPartitionService().getPartition(chatId);
-      var owner = partition.getOwner();
-      return owner == null ? null : nodeIdOf(owner);
-    };
+    ChatRouter router = new PartitionRouter(hz, self);
     return new Node.Backends(self,
         context -> new HazelcastRosterStore(hz.getMap(HazelcastRosterStore.MAP), config.capacity(), context),
         chats,

@@ -1,7 +1,12 @@
 package io.officehours.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.PartitioningStrategyConfig;
+import com.hazelcast.partition.strategy.StringPartitioningStrategy;
+import io.officehours.store.HazelcastChatStore;
+import io.officehours.store.StoreSerialization;
 import com.hazelcast.config.XmlConfigBuilder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +31,8 @@ public final class HazelcastSettings {
     hz.setProperty("hazelcast.local.localAddress", node.clusterHost());
     hz.setProperty("hazelcast.socket.bind.any", "false");
     threadsPerCores(hz, Runtime.getRuntime().availableProcessors());
+    chatsByHome(hz);
+    hz.getSerializationConfig().addDataSerializableFactory(StoreSerialization.FACTORY_ID, new StoreSerialization());
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(node.clusterPort()).setPortAutoIncrement(false);
     network.getJoin().getMulticastConfig().setEnabled(false);
@@ -48,6 +55,19 @@ public final class HazelcastSettings {
     setUnlessGiven(hz, "hazelcast.io.thread.count", Math.min(3, half));
     setUnlessGiven(hz, "hazelcast.operation.generic.thread.count", quarter);
     setUnlessGiven(hz, "hazelcast.response.thread.count", quarter);
+  }
+
+  /**
+   * The chat map places a chat id {@code <uuid>@<home>} by its home (see {@code PartitionRouter}),
+   * unless the XML names another strategy. Every node must agree: a node without it would look a
+   * chat up in another partition.
+   */
+  static void chatsByHome(Config hz) {
+    MapConfig chats = hz.getMapConfig(HazelcastChatStore.MAP);
+    PartitioningStrategyConfig strategy = chats.getPartitioningStrategyConfig();
+    if (strategy == null || strategy.getPartitioningStrategyClass() == null && strategy.getPartitioningStrategy() == null) {
+      chats.setPartitioningStrategyConfig(new PartitioningStrategyConfig(StringPartitioningStrategy.class.getName()));
+    }
   }
 
   private static void setUnlessGiven(Config hz, String name, int value) {

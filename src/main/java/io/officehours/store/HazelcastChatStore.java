@@ -5,6 +5,7 @@ import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.IMap;
+import com.hazelcast.partition.strategy.StringPartitioningStrategy;
 import io.officehours.chat.Chat;
 import io.officehours.chat.ChatMessage;
 import io.officehours.chat.ChatState;
@@ -30,16 +31,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HazelcastChatStore implements ChatStore {
 
-  private static final String MAP = "officehours.chats";
+  public static final String MAP = "officehours.chats";
   private static final long ENDED_TTL_HOURS = 24;
 
   private final IMap<String, ChatLog> map;
   private final Vertx vertx;
+  private final GroupCommit commits;
 
-  /** Calls must come from a Vert.x context (the chat verticle's): results come back on it. */
+  /** Calls must come from one Vert.x context (the chat verticle's): results come back on it. */
   public HazelcastChatStore(HazelcastInstance hazelcast, Vertx vertx) {
     this.map = hazelcast.getMap(MAP);
     this.vertx = vertx;
+    var partitions = hazelcast.getPartitionService();
+    this.commits = new GroupCommit(
+        chatId -> partitions.getPartition(StringPartitioningStrategy.getPartitionKey(chatId)).getPartitionId(),
+        (keys, batch) -> Future.fromCompletionStage(map.submitToKeys(keys, batch), context()));
   }
 
   private Context context() {
@@ -87,12 +93,12 @@ public final class HazelcastChatStore implements ChatStore {
 
   @Override
   public Future<ChatMessage> append(String chatId, String from, String text, long ts) {
-    return submit(chatId, new Append(from, text, ts));
+    return commits.append(chatId, from, text, ts);
   }
 
   @Override
   public Future<ChatState> end(String chatId, String by, String reason) {
-    return submit(chatId, new End(by, reason));
+    return commits.barrier(() -> submit(chatId, new End(by, reason)));
   }
 
   @Override
@@ -139,21 +145,6 @@ public final class HazelcastChatStore implements ChatStore {
       ChatLog log = new ChatLog(ChatState.opened(chat));
       entry.setValue(log);
       return Result.ok(log.state);
-    }
-  }
-
-  /** Runs on the owner and then on the backup with the same inputs, so both logs stay equal. */
-  private record Append(String from, String text, long ts) implements EntryProcessor<String, ChatLog, Result<ChatMessage>> {
-    @Override
-    public Result<ChatMessage> process(Map.Entry<String, ChatLog> entry) {
-      ChatLog log = entry.getValue();
-      if (log == null) return Result.fail(Failure.NOT_FOUND, "no such chat");
-      if (!log.state.open()) return Result.fail(Failure.CONFLICT, "the chat has ended");
-      ChatMessage line = new ChatMessage(entry.getKey(), log.state.lastSeq() + 1, from, text, ts);
-      log.lines.add(line);
-      log.state = log.state.withLastSeq(line.seq());
-      entry.setValue(log);
-      return Result.ok(line);
     }
   }
 

@@ -3,10 +3,13 @@ package io.officehours.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.PartitioningStrategyConfig;
+import com.hazelcast.partition.strategy.StringPartitioningStrategy;
+import io.officehours.store.HazelcastChatStore;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("Hazelcast's thread pools follow the cores unless the config names them")
+@DisplayName("Hazelcast settings: thread pools follow the cores, chats are placed by home, unless the config says otherwise")
 class HazelcastSettingsTest {
 
   @Test
@@ -33,5 +36,18 @@ class HazelcastSettingsTest {
     HazelcastSettings.threadsPerCores(hz, 2);
     assertEquals("6", hz.getProperty("hazelcast.operation.thread.count"));
     assertEquals("1", hz.getProperty("hazelcast.io.thread.count"));
+  }
+
+  @Test
+  @DisplayName("the chat map places <uuid>@<home> by its home, unless the XML names another strategy")
+  void chatsPlacedByHome() {
+    Config hz = new Config();
+    HazelcastSettings.chatsByHome(hz);
+    assertEquals(StringPartitioningStrategy.class.getName(),
+        hz.getMapConfig(HazelcastChatStore.MAP).getPartitioningStrategyConfig().getPartitioningStrategyClass());
+    Config own = new Config();
+    own.getMapConfig(HazelcastChatStore.MAP).setPartitioningStrategyConfig(new PartitioningStrategyConfig("com.example.Mine"));
+    HazelcastSettings.chatsByHome(own);
+    assertEquals("com.example.Mine", own.getMapConfig(HazelcastChatStore.MAP).getPartitioningStrategyConfig().getPartitioningStrategyClass());
   }
 }

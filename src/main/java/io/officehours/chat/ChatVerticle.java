@@ -43,6 +43,8 @@ public final class ChatVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatVerticle.class);
   private static final String OP = "oh-chat-op";
+  /** Internal field of a line's body between chat verticles; a client's own value is replaced. */
+  private static final String LINE_ID = "lineId";
 
   /** A write: the request's headers (the caller) and its body. */
   @FunctionalInterface
@@ -59,6 +61,9 @@ public final class ChatVerticle extends VerticleBase {
   private final Pushes pushes;
   private final ChatLines lines;
   private final KnownChats known;
+  /** This node's line ids: its id is new at every start, so they never repeat. */
+  private final String lineIdPrefix;
+  private long lineIds;
 
   /**
    * {@code lines}: the straight path of one node, which the gateway takes for lines while this
@@ -72,6 +77,7 @@ public final class ChatVerticle extends VerticleBase {
     this.pushes = pushes;
     this.lines = lines;
     this.known = new KnownChats(store, KNOWN_CHATS);
+    this.lineIdPrefix = nodeId + ":";
   }
 
   /** Chats whose participants this node keeps (about 200 bytes each). */
@@ -106,6 +112,9 @@ public final class ChatVerticle extends VerticleBase {
   private Future<JsonObject> routed(String address, Message<Object> m) {
     JsonObject body = Json.body(m.body());
     if (address.equals(ChatAddresses.OPEN)) body = body.copy().put("chatId", router.newChatId());
+    // named where it arrived: if the owner dies before answering, the write done here instead is
+    // recognised by the store as the same line, not a second one (OwnerLossIT)
+    if (address.equals(ChatAddresses.SEND)) body.put(LINE_ID, lineIdPrefix + (++lineIds));
     String owner = body.getValue("chatId") instanceof String id ? router.ownerOf(id) : null;
     if (owner == null || owner.equals(nodeId)) return writes.get(address).handle(m.headers(), body);
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.requestTimeout().toMillis());
@@ -140,7 +149,7 @@ public final class ChatVerticle extends VerticleBase {
     }
     return known.get(chatId).compose(chat -> {
       if (!chat.hasParticipant(caller.userId())) return Future.failedFuture(Failure.of(Failure.FORBIDDEN, "not a participant of this chat"));
-      return store.append(chatId, caller.userId(), text, System.currentTimeMillis()).map(message -> {
+      return store.append(chatId, caller.userId(), text, System.currentTimeMillis(), body.getString(LINE_ID)).map(message -> {
         push(chat, new JsonObject().put("type", "chat.message").mergeIn(message.toJson()));
         return new JsonObject().put("seq", message.seq());
       });

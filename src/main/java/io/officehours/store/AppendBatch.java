@@ -14,14 +14,16 @@ import java.util.Map;
 
 /**
  * The lines of several chats, appended in one operation per partition: on the owner, then again on
- * the backup with the same inputs, so both logs stay equal. Its result per chat is the first seq
- * given, or a failure code negated ({@code -404} no such chat, {@code -409} ended). It crosses to
+ * the backup with the same inputs, so both logs stay equal. Its result per chat is the seq of each
+ * of its lines, in order, or one failure code negated ({@code -404} no such chat, {@code -409}
+ * ended). A line whose id the chat remembers is not stored again: it gets the seq it was given. It crosses to
  * the backup with every batch, so it writes itself field by field ({@link StoreSerialization})
  * rather than through Java serialization's class descriptors.
  */
-final class AppendBatch implements EntryProcessor<String, ChatLog, Long>, IdentifiedDataSerializable {
+final class AppendBatch implements EntryProcessor<String, ChatLog, long[]>, IdentifiedDataSerializable {
 
-  record Line(String from, String text, long ts) {}
+  /** {@code lineId} may be null: a line nobody will ask for again. */
+  record Line(String from, String text, long ts, String lineId) {}
 
   private Map<String, List<Line>> lines;
 
@@ -33,17 +35,27 @@ final class AppendBatch implements EntryProcessor<String, ChatLog, Long>, Identi
   }
 
   @Override
-  public Long process(Map.Entry<String, ChatLog> entry) {
+  public long[] process(Map.Entry<String, ChatLog> entry) {
     ChatLog log = entry.getValue();
-    if (log == null) return (long) -Failure.NOT_FOUND;
-    if (!log.state.open()) return (long) -Failure.CONFLICT;
+    if (log == null) return new long[] {-Failure.NOT_FOUND};
+    if (!log.state.open()) return new long[] {-Failure.CONFLICT};
     List<Line> mine = lines.get(entry.getKey());
-    long first = log.state.lastSeq() + 1;
-    long seq = first;
-    for (Line l : mine) log.lines.add(new ChatMessage(entry.getKey(), seq++, l.from(), l.text(), l.ts()));
-    log.state = log.state.withLastSeq(seq - 1);
+    long[] seqs = new long[mine.size()];
+    long last = log.state.lastSeq();
+    for (int i = 0; i < seqs.length; i++) {
+      Line l = mine.get(i);
+      Long given = log.seqOf(l.lineId());
+      if (given != null) {
+        seqs[i] = given;
+        continue;
+      }
+      seqs[i] = ++last;
+      log.lines.add(new ChatMessage(entry.getKey(), last, l.from(), l.text(), l.ts()));
+      log.remember(l.lineId(), last);
+    }
+    log.state = log.state.withLastSeq(last);
     entry.setValue(log);
-    return first;
+    return seqs;
   }
 
   @Override
@@ -56,6 +68,7 @@ final class AppendBatch implements EntryProcessor<String, ChatLog, Long>, Identi
         out.writeString(l.from());
         out.writeString(l.text());
         out.writeLong(l.ts());
+        out.writeString(l.lineId());
       }
     }
   }
@@ -68,7 +81,7 @@ final class AppendBatch implements EntryProcessor<String, ChatLog, Long>, Identi
       String chatId = in.readString();
       int n = in.readInt();
       List<Line> of = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) of.add(new Line(in.readString(), in.readString(), in.readLong()));
+      for (int i = 0; i < n; i++) of.add(new Line(in.readString(), in.readString(), in.readLong(), in.readString()));
       lines.put(chatId, of);
     }
   }

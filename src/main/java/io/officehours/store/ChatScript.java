@@ -61,11 +61,18 @@ final class ChatScript {
 
       if op == 'append' then
         if chat[5] ~= 'open' then return {409, epoch, lost} end
+        -- a line asked for again under its id (its owner died before answering) keeps its first seq
+        local lineId = ARGV[7]
+        if lineId and lineId ~= '' then
+          local given = redis.call('HGET', CHAT, 'id:' .. lineId)
+          if given then return {0, epoch, lost, tonumber(given)} end
+        end
         local seq = tonumber(chat[6]) + 1
         -- the line first: if the log refuses it (an id not above the last one), the counter is untouched
         local added = redis.pcall('XADD', LOG, string.format('%d-0', seq), 'from', ARGV[4], 'text', ARGV[5], 'ts', ARGV[6])
         if type(added) == 'table' and added.err then return {500, epoch, lost, added.err} end
         redis.call('HSET', CHAT, 'lastSeq', string.format('%d', seq))
+        if lineId and lineId ~= '' then redis.call('HSET', CHAT, 'id:' .. lineId, string.format('%d', seq)) end
         return {0, epoch, lost, seq}
       end
 

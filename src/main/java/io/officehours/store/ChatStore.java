@@ -28,6 +28,16 @@ public interface ChatStore {
   /** Appends a line to an open chat and returns it with its seq. */
   Future<ChatMessage> append(String chatId, String from, String text, long ts);
 
+  /**
+   * The same, for a line that may be asked for again under the same {@code lineId} (its owner
+   * died before answering, and another node writes it): a store that remembers recent ids answers
+   * a repeat with the seq it gave the first time instead of storing the line twice. The others
+   * store it again.
+   */
+  default Future<ChatMessage> append(String chatId, String from, String text, long ts, String lineId) {
+    return append(chatId, from, text, ts);
+  }
+
   /** Ends an open chat; fails with 409 when it has ended already. */
   Future<ChatState> end(String chatId, String by, String reason);
 

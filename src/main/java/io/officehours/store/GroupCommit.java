@@ -43,19 +43,19 @@ final class GroupCommit {
   }
 
   private final ToIntFunction<String> partitionOf;
-  private final BiFunction<Set<String>, AppendBatch, Future<Map<String, Long>>> submit;
+  private final BiFunction<Set<String>, AppendBatch, Future<Map<String, long[]>>> submit;
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private boolean busy;
 
-  /** {@code partitionOf}: a chat id's partition; {@code submit}: runs a batch on those chats' entries, a first seq or a failure code (negative) per chat. */
-  GroupCommit(ToIntFunction<String> partitionOf, BiFunction<Set<String>, AppendBatch, Future<Map<String, Long>>> submit) {
+  /** {@code partitionOf}: a chat id's partition; {@code submit}: runs a batch on those chats' entries: the seqs of each chat's lines, or a failure code (negative). */
+  GroupCommit(ToIntFunction<String> partitionOf, BiFunction<Set<String>, AppendBatch, Future<Map<String, long[]>>> submit) {
     this.partitionOf = partitionOf;
     this.submit = submit;
   }
 
-  Future<ChatMessage> append(String chatId, String from, String text, long ts) {
+  Future<ChatMessage> append(String chatId, String from, String text, long ts, String lineId) {
     Promise<ChatMessage> done = Promise.promise();
-    queue.add(new Line(chatId, new AppendBatch.Line(from, text, ts), done));
+    queue.add(new Line(chatId, new AppendBatch.Line(from, text, ts, lineId), done));
     pump();
     return done.future();
   }
@@ -101,15 +101,15 @@ final class GroupCommit {
           list.forEach(l -> l.done().fail(ar.cause()));
           return;
         }
-        Long first = ar.result().get(chatId);
-        if (first == null || first < 0) {
-          RuntimeException refused = refusal(first == null ? Failure.NOT_FOUND : (int) -first);
+        long[] seqs = ar.result().get(chatId);
+        if (seqs == null || seqs.length != list.size() || seqs[0] < 0) {
+          RuntimeException refused = refusal(seqs == null || seqs.length == 0 || seqs[0] >= 0 ? Failure.NOT_FOUND : (int) -seqs[0]);
           list.forEach(l -> l.done().fail(refused));
           return;
         }
         for (int i = 0; i < list.size(); i++) {
           AppendBatch.Line l = list.get(i).line();
-          list.get(i).done().complete(new ChatMessage(chatId, first + i, l.from(), l.text(), l.ts()));
+          list.get(i).done().complete(new ChatMessage(chatId, seqs[i], l.from(), l.text(), l.ts()));
         }
       })));
     }

@@ -93,7 +93,12 @@ public final class HazelcastChatStore implements ChatStore {
 
   @Override
   public Future<ChatMessage> append(String chatId, String from, String text, long ts) {
-    return commits.append(chatId, from, text, ts);
+    return commits.append(chatId, from, text, ts, null);
+  }
+
+  @Override
+  public Future<ChatMessage> append(String chatId, String from, String text, long ts, String lineId) {
+    return commits.append(chatId, from, text, ts, lineId);
   }
 
   @Override

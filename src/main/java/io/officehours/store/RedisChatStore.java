@@ -90,7 +90,8 @@ import org.slf4j.LoggerFactory;
  * create: 1 EVALSHA. append: 1 EVALSHA (the chat verticle adds 1 HMGET for its {@code state}
  * check, so 2 round trips per chat message). end: 1 EVALSHA. history: 1 EVALSHA. state: 1 HMGET.
  * states(n): n HMGET in one pipelined batch on one connection. A {@code NOSCRIPT} adds one EVAL.
- * Inside Redis an append runs GET epoch, GET lost, HMGET, XADD and HSET.
+ * Inside Redis an append runs GET epoch, GET lost, HMGET, XADD and HSET (with a line id, one HGET
+ * more, and the HSET writes the id too).
  *
  * <p>Limits: one Redis (with replicas, or behind Sentinel), not a Redis Cluster, since a script
  * touches the store-wide epoch key and the chat's keys together. Run Redis with
@@ -185,7 +186,13 @@ public final class RedisChatStore implements ChatStore {
 
   @Override
   public Future<ChatMessage> append(String chatId, String from, String text, long ts) {
-    return ordered(chatId, deadline -> script(deadline, "append", chatId, from, text, String.valueOf(ts)))
+    return append(chatId, from, text, ts, null);
+  }
+
+  /** A line id is kept in the chat's hash ({@code id:<lineId>} -> seq) until the chat expires. */
+  @Override
+  public Future<ChatMessage> append(String chatId, String from, String text, long ts, String lineId) {
+    return ordered(chatId, deadline -> script(deadline, "append", chatId, from, text, String.valueOf(ts), lineId == null ? "" : lineId))
         .compose(reply -> switch (reply.code()) {
           case OK -> Future.succeededFuture(new ChatMessage(chatId, reply.at(0).toLong(), from, text, ts));
           case Failure.NOT_FOUND -> Future.failedFuture(notFound(reply));

@@ -105,4 +105,19 @@ class HazelcastChatStoreTest {
     assertEquals(1, ((ChatMessage) outcomes.get(4).result()).seq());
     assertEquals(1, onContext(() -> store.history(chat, 0)).messages().size());
   }
+
+  @Test
+  @DisplayName("a line asked for again under the same id (its owner died before answering) gets its first seq and is stored once")
+  void repeatedLineStoredOnce() {
+    String chat = newChat();
+    List<ChatMessage> lines = onContext(() -> Future.all(
+            store.append(chat, "s", "once", 1, "n1:7"),
+            store.append(chat, "s", "other", 2, "n1:8"),
+            store.append(chat, "s", "once", 3, "n1:7"))
+        .map(all -> all.<ChatMessage>list()));
+    assertEquals(1, lines.get(0).seq());
+    assertEquals(2, lines.get(1).seq());
+    assertEquals(1, lines.get(2).seq(), "the repeat gets the seq of the first");
+    assertEquals(List.of("once", "other"), onContext(() -> store.history(chat, 0)).messages().stream().map(ChatMessage::text).toList());
+  }
 }

@@ -96,6 +96,19 @@ class RedisChatStoreTest extends ChatStoreContract {
   }
 
   @Test
+  @DisplayName("a line asked for again under the same id, from another node, gets its first seq and is stored once")
+  void repeatedLineStoredOnce() {
+    Chat chat = newChat();
+    await(() -> store.create(chat));
+    assertEquals(1, await(() -> store.append(chat.chatId(), "s", "once", 1, "n1:7")).seq());
+    assertEquals(2, await(() -> store.append(chat.chatId(), "s", "other", 2, "n1:8")).seq());
+    assertEquals(1, await(() -> store.append(chat.chatId(), "s", "once", 3, "n1:7")).seq(), "the repeat gets the seq of the first");
+    assertEquals(3, await(() -> store.append(chat.chatId(), "s", "third", 4, null)).seq());
+    History history = await(() -> store.history(chat.chatId(), 0));
+    assertEquals(List.of("once", "other", "third"), history.messages().stream().map(ChatMessage::text).toList());
+  }
+
+  @Test
   @DisplayName("two nodes firing 500 appends each at once on one chat: seqs 1..1000, no gap, no duplicate, each node's lines in its order")
   void twoNodesOneChat() {
     Vertx otherVertx = strictVertx();

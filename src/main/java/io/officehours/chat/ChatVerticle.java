@@ -61,7 +61,7 @@ public final class ChatVerticle extends VerticleBase {
   private final Pushes pushes;
   private final ChatLines lines;
   private final KnownChats known;
-  /** This node's line ids: its id is new at every start, so they never repeat. */
+  /** This node's line ids: a random prefix drawn at every start and a counter. */
   private final String lineIdPrefix;
   private long lineIds;
 
@@ -77,7 +77,7 @@ public final class ChatVerticle extends VerticleBase {
     this.pushes = pushes;
     this.lines = lines;
     this.known = new KnownChats(store, KNOWN_CHATS);
-    this.lineIdPrefix = nodeId + ":";
+    this.lineIdPrefix = Long.toString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE, 36) + ":";
   }
 
   /** Chats whose participants this node keeps (about 200 bytes each). */

@@ -79,6 +79,11 @@ final class ChatScript {
       if op == 'end' then
         if chat[5] ~= 'open' then return {409, epoch, lost} end
         redis.call('HSET', CHAT, 'state', 'ended', 'endedBy', ARGV[4], 'reason', ARGV[5])
+        -- no line is stored after the end: the line ids go, so a kept chat holds only its log
+        local fields = redis.call('HKEYS', CHAT)
+        for _, f in ipairs(fields) do
+          if string.sub(f, 1, 3) == 'id:' then redis.call('HDEL', CHAT, f) end
+        end
         redis.call('PEXPIRE', CHAT, ARGV[6])
         redis.call('PEXPIRE', LOG, ARGV[6])
         chat[5], chat[7], chat[8] = 'ended', ARGV[4], ARGV[5]

@@ -160,6 +160,8 @@ public final class HazelcastChatStore implements ChatStore {
       if (log == null) return Result.fail(Failure.NOT_FOUND, "no such chat");
       if (!log.state.open()) return Result.fail(Failure.CONFLICT, "the chat has ended already");
       log.state = log.state.ended(by, reason);
+      // no line is stored after the end, so no repeat needs recognising: an ended chat kept for a day holds no ids
+      log.recentIds.clear();
       ((ExtendedMapEntry<String, ChatLog>) entry).setValue(log, ENDED_TTL_HOURS, TimeUnit.HOURS);
       return Result.ok(log.state);
     }

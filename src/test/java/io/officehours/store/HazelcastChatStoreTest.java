@@ -119,5 +119,9 @@ class HazelcastChatStoreTest {
     assertEquals(2, lines.get(1).seq());
     assertEquals(1, lines.get(2).seq(), "the repeat gets the seq of the first");
     assertEquals(List.of("once", "other"), onContext(() -> store.history(chat, 0)).messages().stream().map(ChatMessage::text).toList());
+    com.hazelcast.map.IMap<String, ChatLog> map = cluster.members.get(0).node().hazelcast().getMap(HazelcastChatStore.MAP);
+    assertEquals(2, map.get(chat).recentIds.size());
+    onContext(() -> store.end(chat, "t", ChatState.ENDED));
+    assertEquals(0, map.get(chat).recentIds.size(), "an ended chat keeps no line ids");
   }
 }

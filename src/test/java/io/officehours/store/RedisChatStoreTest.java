@@ -106,6 +106,10 @@ class RedisChatStoreTest extends ChatStoreContract {
     assertEquals(3, await(() -> store.append(chat.chatId(), "s", "third", 4, null)).seq());
     History history = await(() -> store.history(chat.chatId(), 0));
     assertEquals(List.of("once", "other", "third"), history.messages().stream().map(ChatMessage::text).toList());
+    String hash = "oh:chat:{" + chat.chatId() + "}";
+    assertTrue(redis(Command.HKEYS, hash).toString().contains("id:n1:7"));
+    await(() -> store.end(chat.chatId(), "t", "ended"));
+    assertFalse(redis(Command.HKEYS, hash).toString().contains("id:"), "an ended chat keeps no line ids");
   }
 
   @Test

@@ -5,16 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.officehours.Pushes;
 import io.officehours.TestNode;
-import io.officehours.config.Config;
-import io.officehours.config.ServerCommand;
-import io.officehours.gateway.TokenService;
-import io.officehours.common.Role;
 import io.officehours.loadtest.BridgeClient;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -25,27 +17,19 @@ import org.junit.jupiter.api.Timeout;
 class KillNodeIT {
 
   private static ProcessCluster cluster;
-  private static Vertx vertx;
-  private static WebSocketClient ws;
-  private static TokenService tokens;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = ProcessCluster.start(3);
-    vertx = Vertx.vertx();
-    ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1000));
-    Config dev = ServerCommand.parse(Map.of());
-    tokens = new TokenService(vertx, dev);
   }
 
   @AfterAll
   static void stop() {
     if (cluster != null) cluster.close();
-    if (vertx != null) TestNode.await(vertx.close());
   }
 
   private static BridgeClient connect(int node, String user, String role) {
-    return TestNode.await(BridgeClient.connect(ws, "127.0.0.1", cluster.nodes.get(node).port(), tokens.issue(user, Role.parse(role))));
+    return cluster.connect(node, user, role);
   }
 
   @Test

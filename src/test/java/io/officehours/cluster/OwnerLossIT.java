@@ -6,14 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.officehours.Pushes;
 import io.officehours.TestNode;
-import io.officehours.common.Role;
-import io.officehours.config.ServerCommand;
-import io.officehours.gateway.TokenService;
 import io.officehours.loadtest.BridgeClient;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -42,27 +36,20 @@ class OwnerLossIT {
 
   private static final int LINES = 300;
   private static ProcessCluster cluster;
-  private static Vertx vertx;
-  private static WebSocketClient ws;
-  private static TokenService tokens;
 
   @BeforeAll
   static void start() throws Exception {
     // a grace longer than failure detection: the teacher's chat waits for it to come back
     cluster = ProcessCluster.start(3, "--grace", "15s", "--rate", "100000", "--rate-burst", "100000");
-    vertx = Vertx.vertx();
-    ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100));
-    tokens = new TokenService(vertx, ServerCommand.parse(Map.of()));
   }
 
   @AfterAll
   static void stop() {
     if (cluster != null) cluster.close();
-    if (vertx != null) TestNode.await(vertx.close());
   }
 
   private static BridgeClient connect(int node, String user, String role) {
-    return TestNode.await(BridgeClient.connect(ws, "127.0.0.1", cluster.nodes.get(node).port(), tokens.issue(user, Role.parse(role))));
+    return cluster.connect(node, user, role);
   }
 
   @Test

@@ -1,6 +1,13 @@
 package io.officehours.cluster;
 
 import io.officehours.TestNode;
+import io.officehours.common.Role;
+import io.officehours.config.ServerCommand;
+import io.officehours.gateway.TokenService;
+import io.officehours.loadtest.BridgeClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 
@@ -25,6 +33,10 @@ public final class ProcessCluster implements AutoCloseable {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   public final List<Proc> nodes = new ArrayList<>();
+  /** The tests' clients, made on the first connect. */
+  private Vertx clients;
+  private WebSocketClient ws;
+  private TokenService tokens;
   private final String name = "oh-proc-" + UUID.randomUUID();
   private final List<Integer> hazelcastPorts = new ArrayList<>();
   private final String[] flags;
@@ -115,6 +127,10 @@ public final class ProcessCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    if (clients != null) {
+      TestNode.await(clients.close());
+      clients = null;
+    }
     for (Proc p : nodes) {
       p.process().destroy();
     }
@@ -125,6 +141,16 @@ public final class ProcessCluster implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** A bridge client of {@code userId} on node {@code node}, with a dev token (the nodes run in dev mode). */
+  public synchronized BridgeClient connect(int node, String userId, String role) {
+    if (clients == null) {
+      clients = Vertx.vertx();
+      ws = clients.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1000));
+      tokens = new TokenService(clients, ServerCommand.parse(Map.of()));
+    }
+    return TestNode.await(BridgeClient.connect(ws, "127.0.0.1", nodes.get(node).port(), tokens.issue(userId, Role.parse(role))));
   }
 
   public static File logsDir() {

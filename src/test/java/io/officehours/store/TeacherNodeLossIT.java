@@ -6,17 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.officehours.Pushes;
 import io.officehours.TestNode;
 import io.officehours.cluster.ProcessCluster;
-import io.officehours.common.Role;
-import io.officehours.config.ServerCommand;
-import io.officehours.gateway.TokenService;
 import io.officehours.loadtest.BridgeClient;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -29,29 +22,22 @@ class TeacherNodeLossIT {
 
   private static RedisServer redis;
   private static ProcessCluster cluster;
-  private static Vertx vertx;
-  private static WebSocketClient ws;
-  private static TokenService tokens;
 
   @BeforeAll
   static void start() throws Exception {
     redis = RedisServer.start();
     // a grace longer than failure detection: the teacher's chats wait for it to come back
     cluster = ProcessCluster.start(3, "--redis", redis.url(), "--grace", "15s");
-    vertx = Vertx.vertx();
-    ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100));
-    tokens = new TokenService(vertx, ServerCommand.parse(Map.of()));
   }
 
   @AfterAll
   static void stop() {
     if (cluster != null) cluster.close();
-    if (vertx != null) TestNode.await(vertx.close());
     if (redis != null) redis.close();
   }
 
   private static BridgeClient connect(int node, String user, String role) {
-    return TestNode.await(BridgeClient.connect(ws, "127.0.0.1", cluster.nodes.get(node).port(), tokens.issue(user, Role.parse(role))));
+    return cluster.connect(node, user, role);
   }
 
   private static long send(BridgeClient c, String chatId, String text) {

@@ -60,7 +60,9 @@ public final class NodeMetrics {
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setRegistryName(config.nodeId())
-        .setLabels(EnumSet.of(Label.EB_ADDRESS, Label.EB_FAILURE, Label.HTTP_CODE, Label.HTTP_METHOD))
+        // pools by type and name: without them every pool (workers, internal blocking, Redis) would
+        // register the same meters, and micrometer warns at every start and keeps only the first
+        .setLabels(EnumSet.of(Label.EB_ADDRESS, Label.EB_FAILURE, Label.HTTP_CODE, Label.HTTP_METHOD, Label.POOL_TYPE, Label.POOL_NAME))
         // reply addresses are one per request: fold them into one label value
         .addLabelMatch(new Match().setDomain(MetricsDomain.EVENT_BUS).setLabel(Label.EB_ADDRESS.toString())
             .setType(MatchType.REGEX).setValue("__vertx\\.reply\\..*").setAlias("reply"))

@@ -2,6 +2,7 @@ package io.officehours.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.officehours.NodeTest;
 import io.officehours.TestNode;
@@ -38,5 +39,14 @@ class MetricsTest extends NodeTest {
     assertEquals(1, metric("officehours_errors_total", "code=\"403\""));
     assertEquals(1, metric("officehours_errors_total", "code=\"400\""));
     TestNode.await(student.close());
+  }
+
+  @Test
+  @DisplayName("each worker pool has meters of its own (pool type and name), so micrometer drops none as a duplicate")
+  void poolsByName() {
+    String body = node.get("/metrics").body();
+    for (String pool : new String[] {"vert.x-worker-thread", "vert.x-internal-blocking"}) {
+      assertTrue(body.contains("vertx_pool_in_use{pool_name=\"" + pool + "\",pool_type=\"worker\"}"), pool + " in:\n" + body);
+    }
   }
 }

@@ -14,6 +14,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -102,7 +103,7 @@ public final class PresenceVerticle extends VerticleBase {
     nodes.announced(here.getString("userId"), here.getString("ref"), nodes.self(), System.currentTimeMillis());
     // a node cut off or just killed answers nobody: the socket waits at most this long for it
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.min(config.requestTimeout().toMillis(), ANNOUNCE_TIMEOUT_MS));
-    List<Future<?>> told = new java.util.ArrayList<>();
+    List<Future<?>> told = new ArrayList<>();
     for (String node : nodes.members()) {
       if (node.equals(nodes.self())) continue;
       told.add(vertx.eventBus().request(PresenceAddresses.here(node), here, options)

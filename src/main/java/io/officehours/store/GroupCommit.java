@@ -70,15 +70,11 @@ final class GroupCommit {
   private void pump() {
     if (busy || queue.isEmpty()) return;
     busy = true;
-    Future<?> step = queue.peek() instanceof Barrier<?> b ? takeBarrier().run() : commitLines();
+    Future<?> step = queue.peek() instanceof Barrier<?> ? ((Barrier<?>) queue.poll()).run() : commitLines();
     step.onComplete(done -> {
       busy = false;
       pump();
     });
-  }
-
-  private Barrier<?> takeBarrier() {
-    return (Barrier<?>) queue.poll();
   }
 
   private Future<?> commitLines() {
@@ -97,26 +93,24 @@ final class GroupCommit {
         lines.put(chatId, of);
       });
       parts.add(submit.apply(chats.keySet(), new AppendBatch(lines)).onComplete(ar -> chats.forEach((chatId, list) -> {
-        if (ar.failed()) {
-          list.forEach(l -> l.done().fail(ar.cause()));
-          return;
-        }
-        long[] seqs = ar.result().get(chatId);
-        if (seqs == null || seqs.length != list.size() || seqs[0] < 0) {
-          RuntimeException refused = refusal(seqs == null || seqs.length == 0 || seqs[0] >= 0 ? Failure.NOT_FOUND : (int) -seqs[0]);
-          list.forEach(l -> l.done().fail(refused));
-          return;
-        }
-        for (int i = 0; i < list.size(); i++) {
-          AppendBatch.Line l = list.get(i).line();
-          list.get(i).done().complete(new ChatMessage(chatId, seqs[i], l.from(), l.text(), l.ts()));
-        }
+        if (ar.failed()) list.forEach(l -> l.done().fail(ar.cause()));
+        else answer(chatId, list, ar.result().get(chatId));
       })));
     }
     return Future.join(parts);
   }
 
-  private static RuntimeException refusal(int code) {
-    return code == Failure.CONFLICT ? Failure.of(code, "the chat has ended") : Failure.of(Failure.NOT_FOUND, "no such chat");
+  /** A chat's lines get their seqs, in order, or all fail with the one refusal {@link AppendBatch} gave. */
+  private static void answer(String chatId, List<Line> list, long[] seqs) {
+    if (seqs == null || seqs[0] < 0) {
+      RuntimeException refused = seqs != null && seqs[0] == -Failure.CONFLICT
+          ? Failure.of(Failure.CONFLICT, "the chat has ended") : Failure.of(Failure.NOT_FOUND, "no such chat");
+      list.forEach(l -> l.done().fail(refused));
+      return;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      AppendBatch.Line l = list.get(i).line();
+      list.get(i).done().complete(new ChatMessage(chatId, seqs[i], l.from(), l.text(), l.ts()));
+    }
   }
 }

@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import io.vertx.core.Future;
@@ -46,9 +48,9 @@ class FreshConnectionIT {
     cluster.close();
   }
 
-  private static void pause() {
+  private static void awaitQuietly(CountDownLatch latch) {
     try {
-      Thread.sleep(100);
+      latch.await(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -76,12 +78,27 @@ class FreshConnectionIT {
       }
     }
     // node 0's presence replica falls behind: its map events for these students wait on Hazelcast's
-    // event threads behind a slow listener, as on a busy node; the chat owner's pushes must not
+    // event threads behind a listener held until every fresh socket's outcome is known, as on a
+    // very busy node; the chat owner's pushes must not
+    CountDownLatch outcomesKnown = new CountDownLatch(1);
     IMap<String, PresenceEntry> presence = cluster.members.get(0).node().hazelcast().getMap("officehours.presence");
     UUID slow = presence.addEntryListener((EntryAddedListener<String, PresenceEntry>) e -> {
-      if (e.getValue().getUserId().startsWith("fc-s")) pause();
+      if (e.getValue().getUserId().startsWith("fc-s")) awaitQuietly(outcomesKnown);
     }, true);
     List<Future<Boolean>> got = new ArrayList<>();
+    try {
+      sendFromFreshSockets(students, got);
+      TestNode.await(Future.all(got));
+    } finally {
+      outcomesKnown.countDown();
+      presence.removeEntryListener(slow);
+    }
+    long missed = got.stream().filter(f -> !f.result()).count();
+    assertTrue(missed == 0, missed + " of " + students.size() + " fresh sockets missed the push of their own line");
+  }
+
+  /** Each student opens a socket on node 2, registers its inbox and at once sends a line; true when the line's push came. */
+  private static void sendFromFreshSockets(List<Student> students, List<Future<Boolean>> got) {
     for (Student s : students) {
       TestCluster.Member m = cluster.members.get(2);
       Pushes fresh = new Pushes();
@@ -96,9 +113,5 @@ class FreshConnectionIT {
         return seen.future();
       }));
     }
-    TestNode.await(Future.all(got));
-    long missed = got.stream().filter(f -> !f.result()).count();
-    presence.removeEntryListener(slow);
-    assertTrue(missed == 0, missed + " of " + students.size() + " fresh sockets missed the push of their own line");
   }
 }

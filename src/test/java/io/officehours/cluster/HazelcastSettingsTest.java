@@ -17,16 +17,17 @@ class HazelcastSettingsTest {
   void sizedByCores() {
     Config small = new Config();
     HazelcastSettings.threadsPerCores(small, 2);
-    assertEquals("1", small.getProperty("hazelcast.operation.thread.count"));
-    assertEquals("1", small.getProperty("hazelcast.io.thread.count"));
-    assertEquals("1", small.getProperty("hazelcast.operation.generic.thread.count"));
-    assertEquals("1", small.getProperty("hazelcast.response.thread.count"));
+    assertThreads(small, "1", "1", "1", "1");
     Config large = new Config();
     HazelcastSettings.threadsPerCores(large, 16);
-    assertEquals("8", large.getProperty("hazelcast.operation.thread.count"));
-    assertEquals("3", large.getProperty("hazelcast.io.thread.count"));
-    assertEquals("2", large.getProperty("hazelcast.operation.generic.thread.count"));
-    assertEquals("2", large.getProperty("hazelcast.response.thread.count"));
+    assertThreads(large, "8", "3", "2", "2");
+  }
+
+  private static void assertThreads(Config hz, String operation, String io, String generic, String response) {
+    assertEquals(operation, hz.getProperty("hazelcast.operation.thread.count"));
+    assertEquals(io, hz.getProperty("hazelcast.io.thread.count"));
+    assertEquals(generic, hz.getProperty("hazelcast.operation.generic.thread.count"));
+    assertEquals(response, hz.getProperty("hazelcast.response.thread.count"));
   }
 
   @Test

@@ -88,6 +88,26 @@ cpu_ticks() {
   echo "$sum"
 }
 
+# Kernel time alone (stime, clock ticks) of the given pids: how much of the CPU is system calls and wake-ups.
+sys_ticks() {
+  local sum=0 p f
+  for p in "$@"; do
+    read -r -a f <<<"$(sed 's/^.*) //' "/proc/$p/stat")"
+    sum=$((sum + f[12]))
+  done
+  echo "$sum"
+}
+
+# Read and write system calls (/proc/PID/io syscr + syscw) of the given pids: one or two per socket
+# read or written frame, so the count of messages the nodes sent and received.
+io_calls() {
+  local sum=0 p
+  for p in "$@"; do
+    sum=$((sum + $(awk '/^sysc[rw]:/ { n += $2 } END { print n }' "/proc/$p/io")))
+  done
+  echo "$sum"
+}
+
 # CPU ticks of the given pids' threads, by kind: "loops jit gc other" (event loops, JIT compilers, GC, the rest).
 thread_ticks() {
   local p t comm f loops=0 jit=0 gc=0 hz=0 other=0 n
@@ -233,9 +253,13 @@ for setup in "${setup_list[@]}"; do
     log "$setup: measured run $k of $runs"
     thread_names "${node_pids[@]}" >"$dir/names-before"   # before the window: the thread dump costs the node a little
     before=$(cpu_ticks "${node_pids[@]}")
+    sys_before=$(sys_ticks "${node_pids[@]}")
+    io_before=$(io_calls "${node_pids[@]}")
     threads_before=$(thread_ticks "${node_pids[@]}")
     generate "$target" "$dir/run-$k" "${classic[@]}" --warmup 0
     after=$(cpu_ticks "${node_pids[@]}")
+    sys_after=$(sys_ticks "${node_pids[@]}")
+    io_after=$(io_calls "${node_pids[@]}")
     threads_after=$(thread_ticks "${node_pids[@]}")
     thread_names "${node_pids[@]}" >"$dir/names-after"
     # seconds per thread name over all nodes, largest first
@@ -244,6 +268,8 @@ for setup in "${setup_list[@]}"; do
       "$dir/names-before" "$dir/names-after" | sort -rn >"$dir/run-$k/node-threads-by-name"
     rm -f "$dir/names-before" "$dir/names-after"
     awk -v t=$((after - before)) -v hz="$TICKS" 'BEGIN { printf "%.2f\n", t / hz }' >"$dir/run-$k/node-cpu"
+    awk -v t=$((sys_after - sys_before)) -v hz="$TICKS" 'BEGIN { printf "%.2f\n", t / hz }' >"$dir/run-$k/node-cpu-sys"
+    echo $((io_after - io_before)) >"$dir/run-$k/node-io-calls"
     # the node's CPU by thread kind, in seconds: event loops, JIT compilers, GC, Hazelcast, the rest
     paste -d' ' <(tr ' ' '\n' <<<"$threads_before") <(tr ' ' '\n' <<<"$threads_after") \
       | awk -v hz="$TICKS" '{ printf "%.2f ", ($2 - $1) / hz } END { print "" }' >"$dir/run-$k/node-threads"

@@ -91,7 +91,7 @@ public final class Node {
     Tap tap = new Tap(config.nodeId());
     return vertx.deployVerticle(new StatusVerticle())
         .compose(status -> vertx.deployVerticle(new PresenceVerticle(config, backends.presence(), backends.metrics(), backends.userNodes()))
-            .compose(presence -> vertx.deployVerticle(new RosterVerticle(config, backends.rosters(), backends.nodeId()))
+            .compose(presence -> vertx.deployVerticle(new RosterVerticle(config, backends.rosters(), backends.nodeId(), backends.router()::newChatId))
                 .compose(roster -> vertx.deployVerticle(new ChatVerticle(config, store, backends.router(), backends.nodeId(), pushes, lines))
                     .compose(chat -> vertx.deployVerticle(new AdminVerticle(config, tap))
                         .compose(admin -> vertx.deployVerticle(() -> new GatewayVerticle(config, backends.nodeId(), backends.metrics(), backends.view(), tap, inboxes, lines),

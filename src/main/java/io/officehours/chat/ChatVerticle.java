@@ -111,7 +111,8 @@ public final class ChatVerticle extends VerticleBase {
   /** Handles a write here when this node owns the chat, else forwards it, caller and all, to the owner. */
   private Future<JsonObject> routed(String address, Message<Object> m) {
     JsonObject body = Json.body(m.body());
-    if (address.equals(ChatAddresses.OPEN)) body = body.copy().put("chatId", router.newChatId());
+    // the roster draws the id before its claim (so a claim aborted with its node finds the chat)
+    if (address.equals(ChatAddresses.OPEN) && !(body.getValue("chatId") instanceof String)) body = body.copy().put("chatId", router.newChatId());
     // named where it arrived: if the owner dies before answering, the write done here instead is
     // recognised by the store as the same line, not a second one (OwnerLossIT)
     if (address.equals(ChatAddresses.SEND)) body.put(LINE_ID, lineIdPrefix + (++lineIds));
@@ -164,24 +165,27 @@ public final class ChatVerticle extends VerticleBase {
           if (!chat.teacherId().equals(caller.userId())) {
             return Future.failedFuture(Failure.of(Failure.FORBIDDEN, "only the chat's teacher can end it"));
           }
-          return store.end(chatId, caller.userId(), ChatState.ENDED);
+          // ended already (its end's answer lost with a node, say): the teacher's slot may still be
+          // taken in the roster if that node died between the two, so it is freed again here
+          return store.end(chatId, caller.userId(), ChatState.ENDED)
+              .recover(e -> Failure.codeOf(e) == Failure.CONFLICT ? releaseSlot(chatId).transform(v -> Future.failedFuture(e)) : Future.failedFuture(e));
         })
         .onSuccess(ended -> known.ended(chatId))
-        .compose(ended -> releaseSlot(ended).map(ended))
+        .compose(ended -> releaseSlot(chatId).map(ended))
         .map(ended -> {
           pushEnded(ended);
           return new JsonObject();
         });
   }
 
-  private Future<Void> releaseSlot(ChatState ended) {
+  private Future<Void> releaseSlot(String chatId) {
     return vertx.eventBus()
-        .request(RosterAddresses.RELEASE, new JsonObject().put("chatId", ended.chat().chatId()),
+        .request(RosterAddresses.RELEASE, new JsonObject().put("chatId", chatId),
             new DeliveryOptions().setSendTimeout(config.requestTimeout().toMillis()))
         .<Void>mapEmpty()
         .recover(e -> {
           // the chat has ended in the store; the slot stays taken until the teacher's departure releases it
-          LOG.warn("roster did not release chat {}: {}", ended.chat().chatId(), e.toString());
+          LOG.warn("roster did not release chat {}: {}", chatId, e.toString());
           return Future.succeededFuture();
         });
   }

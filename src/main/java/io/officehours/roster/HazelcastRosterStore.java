@@ -13,6 +13,12 @@ import java.util.Map;
  * format). Each op is an entry processor: it runs on the partition thread of the entry's owner,
  * one at a time, and then again on the backup, so the backup holds the same roster without the
  * whole state being shipped, and a kill -9 of the owner loses no acknowledged change.
+ *
+ * <p>When the owner dies after running a change but before answering, Hazelcast runs the change
+ * again on the new owner, the old backup, which has applied it already. Each change therefore
+ * carries an id, and the roster remembers the outcomes of its last changes by id: the retry gets
+ * the first outcome back instead of changing the roster twice (a claim taking a second student
+ * while the first stays claimed by nobody, NodeDeathIT).
  */
 public final class HazelcastRosterStore implements RosterStore {
 
@@ -22,6 +28,9 @@ public final class HazelcastRosterStore implements RosterStore {
   private final IMap<String, Roster> map;
   private final int capacity;
   private final Context context;
+  /** This store's op ids: a random prefix drawn at every start and a counter. */
+  private final String opIdPrefix = Long.toString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE, 36) + ":";
+  private long opIds;
 
   public HazelcastRosterStore(IMap<String, Roster> map, int capacity, Context context) {
     this.map = map;
@@ -31,17 +40,21 @@ public final class HazelcastRosterStore implements RosterStore {
 
   @Override
   public <T extends Serializable> Future<Outcome<T>> run(RosterOp<T> op) {
-    EntryProcessor<String, Roster, Outcome<T>> processor = op.readOnly() ? new Reader<>(op, capacity) : new Processor<>(op, capacity);
+    EntryProcessor<String, Roster, Outcome<T>> processor = op.readOnly() ? new Reader<>(op, capacity) : new Processor<>(op, capacity, opIdPrefix + (++opIds));
     return Future.succeededFuture().compose(v -> Future.fromCompletionStage(map.submitToKey(KEY, processor), context))
         .compose(outcome -> outcome.failed() ? Future.failedFuture(outcome.failure()) : Future.succeededFuture(outcome));
   }
 
-  private record Processor<T extends Serializable>(RosterOp<T> op, int capacity)
+  record Processor<T extends Serializable>(RosterOp<T> op, int capacity, String opId)
       implements EntryProcessor<String, Roster, Outcome<T>> {
     @Override
+    @SuppressWarnings("unchecked")
     public Outcome<T> process(Map.Entry<String, Roster> entry) {
       Roster roster = entry.getValue() != null ? entry.getValue() : new Roster(capacity);
+      Outcome<T> ranAlready = (Outcome<T>) roster.outcomeOf(opId);
+      if (ranAlready != null) return ranAlready;
       Outcome<T> outcome = Outcome.run(roster, op);
+      roster.remember(opId, outcome);
       entry.setValue(roster);
       return outcome;
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,12 @@ public final class Roster implements Serializable {
   public record Assignment(String chatId, String teacherId, String studentId) implements Serializable {}
 
   /**
-   * A claim in progress: the student taken off the queue for a teacher, its old ticket, and the
-   * node that is opening the chat (its claims are aborted if it dies before confirming).
+   * A claim in progress: the student taken off the queue for a teacher, its old ticket, the node
+   * that is opening the chat (its claims are aborted if it dies before confirming) and the id the
+   * chat gets, drawn before the claim, so a chat that node created before dying can be found and
+   * ended.
    */
-  public record PendingClaim(String teacherId, String studentId, long ticket, String nodeId) implements Serializable {}
+  public record PendingClaim(String teacherId, String studentId, long ticket, String nodeId, String chatId) implements Serializable {}
 
   /** What a departure changes: whether the user left the queue, and the chats that must end. */
   public record Departure(boolean leftQueue, List<Assignment> chatsToClose) implements Serializable {}
@@ -45,23 +48,35 @@ public final class Roster implements Serializable {
   private final Map<String, Integer> pendingByTeacher = new HashMap<>();
   private final Map<String, PendingClaim> pendingStudents = new HashMap<>();
   private final Set<String> departedDuringClaim = new HashSet<>();
+  /** The outcomes of the last changes by op id, oldest first: a retried op gets its first outcome back. */
+  private final LinkedHashMap<String, Outcome<?>> recentOutcomes = new LinkedHashMap<>();
   private long version;
+
+  /** More changes than the whole cluster can have in flight when the roster's owner dies. */
+  static final int RECENT_OUTCOMES = 1024;
 
   public Roster(int capacity) {
     this.capacity = capacity;
   }
 
-  /** Puts a student in the queue (once) and returns its position, 1 being next. */
-  public int ready(String studentId) {
-    if (studentChat.containsKey(studentId) || pendingStudents.containsKey(studentId)) {
-      throw Failure.of(Failure.CONFLICT, "you are in a chat already");
-    }
+  /**
+   * Puts a student in the queue (once) and returns its position, 1 being next; null while a claim
+   * is opening a chat with it (the caller asks again once the claim has settled).
+   */
+  public Integer ready(String studentId) {
+    if (pendingStudents.containsKey(studentId)) return null;
+    if (studentChat.containsKey(studentId)) throw Failure.of(Failure.CONFLICT, "you are in a chat already");
     tickets.computeIfAbsent(studentId, s -> {
       long ticket = nextTicket++;
       queue.put(ticket, s);
       return ticket;
     });
     return position(studentId);
+  }
+
+  /** Whether a claim is opening a chat with this user, as its student or its teacher. */
+  public boolean claimPending(String userId) {
+    return pendingStudents.containsKey(userId) || pendingByTeacher.containsKey(userId);
   }
 
   /** The student's place in the queue (1 = next), or null when it is not waiting. */
@@ -74,7 +89,7 @@ public final class Roster implements Serializable {
    * Takes the next student for a teacher, or returns null when nobody waits. Fails with 409 when
    * the teacher is at capacity. The claim holds a slot until {@link #confirm} or {@link #abort}.
    */
-  public PendingClaim startClaim(String teacherId, String nodeId) {
+  public PendingClaim startClaim(String teacherId, String nodeId, String chatId) {
     int held = teacherChats.getOrDefault(teacherId, Set.of()).size() + pendingByTeacher.getOrDefault(teacherId, 0);
     if (held >= capacity) {
       throw Failure.of(Failure.CONFLICT, "you have " + capacity + " open chats already");
@@ -82,7 +97,7 @@ public final class Roster implements Serializable {
     Map.Entry<Long, String> head = queue.pollFirstEntry();
     if (head == null) return null;
     tickets.remove(head.getValue());
-    PendingClaim claim = new PendingClaim(teacherId, head.getValue(), head.getKey(), nodeId);
+    PendingClaim claim = new PendingClaim(teacherId, head.getValue(), head.getKey(), nodeId, chatId);
     pendingStudents.put(head.getValue(), claim);
     pendingByTeacher.merge(teacherId, 1, Integer::sum);
     return claim;
@@ -167,6 +182,16 @@ public final class Roster implements Serializable {
     }
     orphaned.forEach(this::abort);
     return orphaned;
+  }
+
+  /** The outcome of the change with this id, when it ran already; null otherwise. */
+  Outcome<?> outcomeOf(String opId) {
+    return recentOutcomes.get(opId);
+  }
+
+  void remember(String opId, Outcome<?> outcome) {
+    recentOutcomes.put(opId, outcome);
+    if (recentOutcomes.size() > RECENT_OUTCOMES) recentOutcomes.remove(recentOutcomes.keySet().iterator().next());
   }
 
   /** Counts every change; replicas publish counts with it so a stale count never wins. */

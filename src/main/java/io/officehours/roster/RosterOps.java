@@ -39,7 +39,7 @@ final class RosterOps {
   record Me(String userId, boolean student) implements RosterOp<MeResult> {
     @Override
     public MeResult apply(Roster r) {
-      return new MeResult(student ? r.position(userId) : null, new ArrayList<>(r.chatsOf(userId)));
+      return new MeResult(student ? r.position(userId) : null, new ArrayList<>(r.chatsOf(userId)), r.claimPending(userId));
     }
 
     @Override
@@ -48,7 +48,8 @@ final class RosterOps {
     }
   }
 
-  record MeResult(Integer position, ArrayList<String> chatIds) implements java.io.Serializable {}
+  /** {@code claimPending}: a claim is opening a chat with the user right now, so neither place nor chat is final. */
+  record MeResult(Integer position, ArrayList<String> chatIds, boolean claimPending) implements java.io.Serializable {}
 
   record ChatsOf(String userId) implements RosterOp<ArrayList<String>> {
     @Override
@@ -74,10 +75,10 @@ final class RosterOps {
     }
   }
 
-  record StartClaim(String teacherId, String nodeId) implements RosterOp<Roster.PendingClaim> {
+  record StartClaim(String teacherId, String nodeId, String chatId) implements RosterOp<Roster.PendingClaim> {
     @Override
     public Roster.PendingClaim apply(Roster r) {
-      return r.startClaim(teacherId, nodeId);
+      return r.startClaim(teacherId, nodeId, chatId);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.officehours.config.Config;
 import io.officehours.status.StatusAddresses;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -20,7 +21,10 @@ import io.vertx.core.json.JsonObject;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,17 +43,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class RosterVerticle extends VerticleBase {
 
+  static final long SETTLE_RETRY_MS = 20;
   private static final Logger LOG = LoggerFactory.getLogger(RosterVerticle.class);
 
   private final Config config;
   private final Function<Context, RosterStore> stores;
   private final String nodeId;
+  private final Supplier<String> newChatId;
   private RosterStore roster;
 
-  public RosterVerticle(Config config, Function<Context, RosterStore> stores, String nodeId) {
+  /** {@code newChatId}: the id of a chat this node opens (the chat router's), drawn before the claim. */
+  public RosterVerticle(Config config, Function<Context, RosterStore> stores, String nodeId, Supplier<String> newChatId) {
     this.config = config;
     this.stores = stores;
     this.nodeId = nodeId;
+    this.newChatId = newChatId;
   }
 
   @Override
@@ -81,21 +89,65 @@ public final class RosterVerticle extends VerticleBase {
   private Future<JsonObject> ready(Message<Object> m) {
     Caller caller = Caller.of(m);
     if (!caller.is(Role.STUDENT)) throw Failure.of(Failure.FORBIDDEN, "only students can join the queue");
-    return run(new RosterOps.Ready(caller.userId())).map(position -> new JsonObject().put("position", position));
+    return settled(() -> run(new RosterOps.Ready(caller.userId())), Objects::isNull).map(position -> {
+      if (position == null) throw Failure.of(Failure.CONFLICT, "a teacher is opening a chat with you");
+      return new JsonObject().put("position", position);
+    });
+  }
+
+  /**
+   * The answer once no claim is opening a chat with the user: asked again every
+   * {@value #SETTLE_RETRY_MS} ms while {@code unsettled}, for up to half the request timeout (the
+   * answer still comes before the gateway gives up on it). A claim takes
+   * milliseconds; in between the user is neither in the queue nor in a chat, and a client that
+   * reconnects just then (its node died) must not learn that it is nowhere (NodeDeathIT).
+   */
+  private <T> Future<T> settled(Supplier<Future<T>> attempt, Predicate<T> unsettled) {
+    return settled(attempt, unsettled, System.currentTimeMillis() + config.requestTimeout().toMillis() / 2);
+  }
+
+  private <T> Future<T> settled(Supplier<Future<T>> attempt, Predicate<T> unsettled, long until) {
+    return attempt.get().compose(value -> {
+      if (!unsettled.test(value) || System.currentTimeMillis() >= until) return Future.succeededFuture(value);
+      Promise<T> later = Promise.promise();
+      vertx.setTimer(SETTLE_RETRY_MS, t -> settled(attempt, unsettled, until).onComplete(later));
+      return later.future();
+    });
   }
 
   private Future<JsonObject> claim(Message<Object> m) {
     Caller caller = Caller.of(m);
     if (!caller.is(Role.TEACHER)) throw Failure.of(Failure.FORBIDDEN, "only teachers can claim students");
-    return run(new RosterOps.StartClaim(caller.userId(), nodeId)).compose(claim -> {
+    RosterOps.StartClaim start = new RosterOps.StartClaim(caller.userId(), nodeId, newChatId.get());
+    return run(start)
+        .recover(e -> Failure.codeOf(e) != Failure.CONFLICT ? Future.failedFuture(e)
+            : releaseEnded(caller.userId()).compose(freed -> freed > 0 ? run(start) : Future.failedFuture(e)))
+        .compose(claim -> {
       if (claim == null) return Future.succeededFuture(new JsonObject().putNull("chat"));
       return openChat(claim).map(chat -> new JsonObject().put("chat", chat.toJson()));
     });
   }
 
+  /**
+   * Frees the teacher's slots held by chats that are no longer open in the store: a chat whose end
+   * reached the store but not the roster (the node between them died). Returns how many.
+   */
+  private Future<Integer> releaseEnded(String teacherId) {
+    return run(new RosterOps.ChatsOf(teacherId)).compose(ids -> ids.isEmpty() ? Future.succeededFuture(0)
+        : request(ChatAddresses.STATES, new JsonObject().put("chatIds", new JsonArray(List.copyOf(ids)))).compose(reply -> {
+          JsonArray open = openOnly(reply.getJsonArray("chats"));
+          List<String> stale = new ArrayList<>(ids);
+          for (int i = 0; i < open.size(); i++) stale.remove(open.getJsonObject(i).getString("chatId"));
+          List<Future<?>> releases = new ArrayList<>();
+          stale.forEach(chatId -> releases.add(run(new RosterOps.Release(chatId))));
+          if (!stale.isEmpty()) LOG.info("released {} ended chats still holding {}'s slots: {}", stale.size(), teacherId, stale);
+          return Future.all(releases).map(stale.size());
+        }));
+  }
+
   /** Opens the claimed chat and confirms it, or puts the student back when the chat cannot be opened. */
   private Future<Chat> openChat(Roster.PendingClaim claim) {
-    JsonObject open = new JsonObject().put("teacherId", claim.teacherId()).put("studentId", claim.studentId());
+    JsonObject open = new JsonObject().put("chatId", claim.chatId()).put("teacherId", claim.teacherId()).put("studentId", claim.studentId());
     return request(ChatAddresses.OPEN, open)
         .map(Chat::fromJson)
         .recover(e -> run(new RosterOps.Abort(claim)).transform(done -> Future.failedFuture(e)))
@@ -108,7 +160,7 @@ public final class RosterVerticle extends VerticleBase {
   private Future<JsonObject> me(Message<Object> m) {
     Caller caller = Caller.of(m);
     // one op on the shared roster, not two: in a cluster every op is a round trip to its owner
-    return run(new RosterOps.Me(caller.userId(), caller.is(Role.STUDENT))).compose(me -> {
+    return settled(() -> run(new RosterOps.Me(caller.userId(), caller.is(Role.STUDENT))), RosterOps.MeResult::claimPending).compose(me -> {
       Future<JsonArray> chats = me.chatIds().isEmpty()
           ? Future.succeededFuture(new JsonArray())
           : request(ChatAddresses.STATES, new JsonObject().put("chatIds", new JsonArray(List.copyOf(me.chatIds()))))
@@ -170,6 +222,12 @@ public final class RosterVerticle extends VerticleBase {
     run(new RosterOps.AbortClaimsOf(deadNode))
         .onSuccess(aborted -> {
           if (!aborted.isEmpty()) LOG.info("aborted {} claims of departed node {}", aborted.size(), deadNode);
+          // the dead node may have created a claim's chat and pushed chat.started before it died:
+          // ended here, its users learn that it is over (the student is back at its old place)
+          aborted.forEach(claim -> closeAsLeft(claim.chatId(), claim.teacherId())
+              .onFailure(e -> {
+                if (Failure.codeOf(e) != Failure.NOT_FOUND) LOG.warn("could not end chat {} of an aborted claim: {}", claim.chatId(), e.toString());
+              }));
         })
         .onFailure(e -> LOG.warn("could not abort the claims of node {}: {}", deadNode, e.toString()));
   }

@@ -31,17 +31,45 @@ public final class TestCluster implements AutoCloseable {
   private final String name = "oh-test-" + UUID.randomUUID();
   private final List<Integer> hazelcastPorts = new ArrayList<>();
 
+  /**
+   * Starts the members together. A port found free can be taken before a member binds it (by
+   * another member's outgoing connection, say): then every member started is stopped, so no
+   * Hazelcast instance outlives the attempt, and the cluster starts once more on new ports.
+   */
   public static TestCluster start(int size, String... flags) {
-    TestCluster cluster = new TestCluster();
-    for (int i = 0; i < size; i++) cluster.hazelcastPorts.add(TestNode.freePort());
-    List<Future<Member>> started = new ArrayList<>();
-    for (int i = 0; i < size; i++) started.add(cluster.startMember(i, flags));
-    TestNode.await(Future.all(started));
-    started.forEach(f -> cluster.members.add(f.result()));
-    return cluster;
+    try {
+      return attempt(size, flags);
+    } catch (RuntimeException portTaken) {
+      return attempt(size, flags);
+    }
   }
 
-  private Future<Member> startMember(int index, String... flags) {
+  private static TestCluster attempt(int size, String... flags) {
+    TestCluster cluster = new TestCluster();
+    for (int i = 0; i < size; i++) cluster.hazelcastPorts.add(TestNode.freePort());
+    List<ClusterNode> nodes = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Future<Member>> started = new ArrayList<>();
+    for (int i = 0; i < size; i++) started.add(cluster.startMember(i, nodes, flags));
+    try {
+      TestNode.await(Future.join(started));
+      for (Future<Member> f : started) {
+        if (f.failed()) throw new IllegalStateException("a member did not start", f.cause());
+        cluster.members.add(f.result());
+      }
+      return cluster;
+    } catch (RuntimeException e) {
+      for (ClusterNode node : List.copyOf(nodes)) {
+        try {
+          TestNode.await(node.vertx().close());
+        } catch (RuntimeException closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private Future<Member> startMember(int index, List<ClusterNode> nodes, String... flags) {
     List<String> args = new ArrayList<>(List.of(
         "--port", String.valueOf(TestNode.freePort()), "--host", "127.0.0.1", "--node-id", "n" + index,
         "--cluster", "--cluster-name", name, "--cluster-host", "127.0.0.1",
@@ -53,6 +81,7 @@ public final class TestCluster implements AutoCloseable {
     VertxOptions options = new VertxOptions()
         .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
     return ClusterNode.start(config, options)
+        .onSuccess(nodes::add)
         .compose(node -> Node.deploy(node.vertx(), config, node.backends(config))
             .map(d -> new Member(node, config, node.vertx().createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)))));
   }

@@ -23,7 +23,7 @@ class RosterTest {
     assertEquals(1, roster.ready("a"));
     assertEquals(2, roster.ready("b"));
     assertEquals(1, roster.ready("a"));
-    assertEquals("a", roster.startClaim("t", "n1").studentId());
+    assertEquals("a", roster.startClaim("t", "n1", "chat-1").studentId());
     assertEquals(1, roster.position("b"));
     assertNull(roster.position("a"));
   }
@@ -34,9 +34,9 @@ class RosterTest {
     roster.ready("a");
     roster.ready("b");
     roster.ready("c");
-    roster.startClaim("t", "n1");
-    roster.startClaim("t", "n1");
-    ReplyException e = assertThrows(ReplyException.class, () -> roster.startClaim("t", "n1"));
+    roster.startClaim("t", "n1", "chat-2");
+    roster.startClaim("t", "n1", "chat-3");
+    ReplyException e = assertThrows(ReplyException.class, () -> roster.startClaim("t", "n1", "chat-4"));
     assertEquals(Failure.CONFLICT, e.failureCode());
     assertEquals(1, roster.waiting());
   }
@@ -46,7 +46,7 @@ class RosterTest {
   void abortRestoresPlace() {
     roster.ready("a");
     roster.ready("b");
-    Roster.PendingClaim claim = roster.startClaim("t", "n1");
+    Roster.PendingClaim claim = roster.startClaim("t", "n1", "chat-5");
     roster.abort(claim);
     assertEquals(1, roster.position("a"));
     assertEquals(2, roster.position("b"));
@@ -56,7 +56,7 @@ class RosterTest {
   @DisplayName("a released chat frees the teacher's slot and the student's status")
   void release() {
     roster.ready("a");
-    Roster.PendingClaim claim = roster.startClaim("t", "n1");
+    Roster.PendingClaim claim = roster.startClaim("t", "n1", "chat-6");
     assertTrue(roster.confirm(claim, "c1"));
     assertEquals("chatting", roster.status("a"));
     assertEquals("chatting", roster.status("t"));
@@ -71,9 +71,23 @@ class RosterTest {
   @DisplayName("a student in a chat cannot ready again")
   void readyWhileChatting() {
     roster.ready("a");
-    roster.confirm(roster.startClaim("t", "n1"), "c1");
+    roster.confirm(roster.startClaim("t", "n1", "chat-7"), "c1");
     ReplyException e = assertThrows(ReplyException.class, () -> roster.ready("a"));
     assertEquals(Failure.CONFLICT, e.failureCode());
+  }
+
+  @Test
+  @DisplayName("while a claim opens a student's chat, its ready is neither a place nor a refusal, and both sides show a claim pending")
+  void readyWhileBeingClaimed() {
+    roster.ready("a");
+    Roster.PendingClaim claim = roster.startClaim("t", "n1", "chat-8");
+    assertNull(roster.ready("a"));
+    assertTrue(roster.claimPending("a"));
+    assertTrue(roster.claimPending("t"));
+    roster.abort(claim);
+    assertFalse(roster.claimPending("a"));
+    assertFalse(roster.claimPending("t"));
+    assertEquals(1, roster.ready("a"));
   }
 
   @Test
@@ -81,8 +95,8 @@ class RosterTest {
   void teacherDeparture() {
     roster.ready("a");
     roster.ready("b");
-    roster.confirm(roster.startClaim("t", "n1"), "c1");
-    roster.confirm(roster.startClaim("t", "n1"), "c2");
+    roster.confirm(roster.startClaim("t", "n1", "chat-9"), "c1");
+    roster.confirm(roster.startClaim("t", "n1", "chat-10"), "c2");
     roster.ready("x");
     Roster.Departure d = roster.depart("t");
     assertFalse(d.leftQueue());
@@ -109,10 +123,10 @@ class RosterTest {
   void departureDuringClaim() {
     roster.ready("a");
     roster.ready("b");
-    Roster.PendingClaim first = roster.startClaim("t", "n1");
+    Roster.PendingClaim first = roster.startClaim("t", "n1", "chat-11");
     roster.depart("a");
     assertFalse(roster.confirm(first, "c1"), "the chat must be closed as left");
-    Roster.PendingClaim second = roster.startClaim("t2", "n1");
+    Roster.PendingClaim second = roster.startClaim("t2", "n1", "chat-12");
     roster.depart("b");
     roster.abort(second);
     assertNull(roster.position("b"));
@@ -125,8 +139,8 @@ class RosterTest {
     roster.ready("a");
     roster.ready("b");
     roster.ready("c");
-    roster.startClaim("t1", "dead");
-    roster.startClaim("t2", "alive");
+    roster.startClaim("t1", "dead", "chat-13");
+    roster.startClaim("t2", "alive", "chat-14");
     assertEquals(1, roster.abortClaimsOf("dead").size());
     assertEquals(1, roster.position("a"));
     assertEquals(2, roster.position("c"));

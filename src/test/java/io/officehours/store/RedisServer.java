@@ -19,7 +19,7 @@ import java.time.Duration;
  * A real redis-server for tests: its own port and data folder, append-only file on, RDB off, as
  * in production. Stopped, killed, paused and resumed by its pid, never by name.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
   private static final String BINARY = System.getenv().getOrDefault("REDIS_SERVER", "/usr/bin/redis-server");
 
@@ -43,7 +43,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** A server on a free port with a new data folder. */
-  static RedisServer start() throws IOException {
+  public static RedisServer start() throws IOException {
     return start(freePort(), Files.createTempDirectory("oh-redis-"));
   }
 
@@ -61,7 +61,7 @@ final class RedisServer implements AutoCloseable {
     return server;
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 

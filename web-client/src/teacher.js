@@ -207,6 +207,8 @@ $('#claim').addEventListener('click', async () => {
     entry.input.focus();
   } catch (e) {
     $('#desk-error').textContent = e.failureCode === 409 ? `You already have ${CAPACITY} open chats.` : `Could not take a student: ${errorText(e)}`;
+    // a claim whose node died before answering may still have opened a chat: tutor.me knows
+    if (e.failureCode !== 409) catchUp(conn).catch(() => {});
   }
 });
 

@@ -39,6 +39,8 @@ public final class ProcessCluster implements AutoCloseable {
   private TokenService tokens;
   private final String name = "oh-proc-" + UUID.randomUUID();
   private final List<Integer> hazelcastPorts = new ArrayList<>();
+  /** Nodes to start on a new HTTP port: their old one was taken while they were down. */
+  private final java.util.Set<Integer> freshPort = new java.util.HashSet<>();
   private final String[] flags;
 
   private ProcessCluster(int size, String... flags) {
@@ -60,7 +62,7 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   private Proc launch(int index) throws IOException {
-    int port = index < nodes.size() ? nodes.get(index).port() : TestNode.freePort();
+    int port = index < nodes.size() && !freshPort.remove(index) ? nodes.get(index).port() : TestNode.freePort();
     Path logs = Path.of("target", "process-logs");
     Files.createDirectories(logs);
     Path log = logs.resolve(name + "-n" + index + ".log");
@@ -98,10 +100,24 @@ public final class ProcessCluster implements AutoCloseable {
         });
   }
 
-  /** Starts a node again at the same index and ports (a new incarnation), and waits until it is ready. */
+  /**
+   * Starts a node again at the same index (a new incarnation), on the same ports if it can, and
+   * waits until it is ready. A port of the dead node can meanwhile be the local end of another
+   * process's outgoing connection (test ports come from the ephemeral range): the node then starts
+   * on new ports, and joins through the others' addresses as any new member does.
+   */
   public void restart(int index) throws Exception {
-    nodes.set(index, launch(index));
-    awaitReady(nodes.get(index), 60);
+    for (int attempt = 1; ; attempt++) {
+      nodes.set(index, launch(index));
+      try {
+        awaitReady(nodes.get(index), 60);
+        return;
+      } catch (RuntimeException died) {
+        if (attempt == 3 || nodes.get(index).process().isAlive()) throw died;
+        hazelcastPorts.set(index, TestNode.freePort());
+        freshPort.add(index);
+      }
+    }
   }
 
   /** A gauge of a node's Prometheus /metrics, or -1 when it cannot be read. */

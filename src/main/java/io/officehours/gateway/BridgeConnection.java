@@ -318,7 +318,7 @@ final class BridgeConnection {
     // the snapshot and the topic's pushes come from the same verticle in order, so subscribing on
     // the snapshot's reply misses no push (a push right after may repeat the snapshot's counts)
     bridge.bus().<JsonObject>request(snapshotAddress, new JsonObject(),
-            new DeliveryOptions().setSendTimeout(bridge.config().requestTimeout().toMillis()))
+            new DeliveryOptions().setLocalOnly(true).setSendTimeout(bridge.config().requestTimeout().toMillis()))
         .map(Message::body)
         .onComplete(ar -> {
           if (closed || !registrations.contains(address)) return;
@@ -428,6 +428,6 @@ final class BridgeConnection {
     registrations.clear();
     bridge.forget(this);
     bridge.bus().send(PresenceAddresses.DISCONNECTED,
-        new JsonObject().put("userId", identity.userId()).put("ref", ref()));
+        new JsonObject().put("userId", identity.userId()).put("ref", ref()), Bridge.LOCAL);
   }
 }

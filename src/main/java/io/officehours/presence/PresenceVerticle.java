@@ -140,6 +140,7 @@ public final class PresenceVerticle extends VerticleBase {
     for (Map.Entry<String, Own> own : ownMetas.entrySet()) {
       if (listed.contains(own.getKey())) continue;
       rewrite(own.getValue().userId(), own.getKey(), own.getValue().meta());
+      holdOwn(own.getValue().userId(), own.getKey(), own.getValue().meta());
       rewritten++;
     }
     LOG.info("presence replica read again after a merge: {} users, {} connections; {} of this node's written again",
@@ -159,6 +160,16 @@ public final class PresenceVerticle extends VerticleBase {
     Meta meta = new Meta(ref, config.nodeId(), role, statusOf.getOrDefault(userId, "idle"), System.currentTimeMillis(), null);
     ownMetas.put(ref, new Own(userId, meta));
     rewrite(userId, ref, meta);
+    holdOwn(userId, ref, meta);
+  }
+
+  /**
+   * In a cluster the replica hears of this node's own writes only when the map's events come back:
+   * held here at once, a presence.state the same socket asks for next lists its connection (the
+   * event then changes nothing: a known ref is not joined twice). One node's directory is synchronous.
+   */
+  private void holdOwn(String userId, String ref, Meta meta) {
+    if (nodes != null) emit(state.join(userId, ref, meta, nodes.self()));
   }
 
   private void disconnected(JsonObject body) {

@@ -122,10 +122,8 @@ public final class RosterVerticle extends VerticleBase {
     return run(start)
         .recover(e -> Failure.codeOf(e) != Failure.CONFLICT ? Future.failedFuture(e)
             : releaseEnded(caller.userId()).compose(freed -> freed > 0 ? run(start) : Future.failedFuture(e)))
-        .compose(claim -> {
-      if (claim == null) return Future.succeededFuture(new JsonObject().putNull("chat"));
-      return openChat(claim).map(chat -> new JsonObject().put("chat", chat.toJson()));
-    });
+        .compose(claim -> claim == null ? Future.succeededFuture(new JsonObject().putNull("chat"))
+            : openChat(claim).map(chat -> new JsonObject().put("chat", chat.toJson())));
   }
 
   /**
@@ -133,16 +131,14 @@ public final class RosterVerticle extends VerticleBase {
    * reached the store but not the roster (the node between them died). Returns how many.
    */
   private Future<Integer> releaseEnded(String teacherId) {
-    return run(new RosterOps.ChatsOf(teacherId)).compose(ids -> ids.isEmpty() ? Future.succeededFuture(0)
-        : request(ChatAddresses.STATES, new JsonObject().put("chatIds", new JsonArray(List.copyOf(ids)))).compose(reply -> {
-          JsonArray open = openOnly(reply.getJsonArray("chats"));
-          List<String> stale = new ArrayList<>(ids);
-          for (int i = 0; i < open.size(); i++) stale.remove(open.getJsonObject(i).getString("chatId"));
-          List<Future<?>> releases = new ArrayList<>();
-          stale.forEach(chatId -> releases.add(run(new RosterOps.Release(chatId))));
-          if (!stale.isEmpty()) LOG.info("released {} ended chats still holding {}'s slots: {}", stale.size(), teacherId, stale);
-          return Future.all(releases).map(stale.size());
-        }));
+    return run(new RosterOps.ChatsOf(teacherId)).compose(ids -> openStates(ids).compose(open -> {
+      List<String> stale = new ArrayList<>(ids);
+      for (int i = 0; i < open.size(); i++) stale.remove(open.getJsonObject(i).getString("chatId"));
+      List<Future<?>> releases = new ArrayList<>();
+      stale.forEach(chatId -> releases.add(run(new RosterOps.Release(chatId))));
+      if (!stale.isEmpty()) LOG.info("released {} ended chats still holding {}'s slots: {}", stale.size(), teacherId, stale);
+      return Future.all(releases).map(stale.size());
+    }));
   }
 
   /** Opens the claimed chat and confirms it, or puts the student back when the chat cannot be opened. */
@@ -160,35 +156,31 @@ public final class RosterVerticle extends VerticleBase {
   private Future<JsonObject> me(Message<Object> m) {
     Caller caller = Caller.of(m);
     // one op on the shared roster, not two: in a cluster every op is a round trip to its owner
-    return settled(() -> run(new RosterOps.Me(caller.userId(), caller.is(Role.STUDENT))), RosterOps.MeResult::claimPending).compose(me -> {
-      Future<JsonArray> chats = me.chatIds().isEmpty()
-          ? Future.succeededFuture(new JsonArray())
-          : request(ChatAddresses.STATES, new JsonObject().put("chatIds", new JsonArray(List.copyOf(me.chatIds()))))
-              .map(reply -> openOnly(reply.getJsonArray("chats")));
-      return chats.map(list -> new JsonObject()
-          .put("userId", caller.userId())
-          .put("role", caller.role().wire())
-          .put("position", me.position())
-          .put("chats", list));
-    });
+    return settled(() -> run(new RosterOps.Me(caller.userId(), caller.is(Role.STUDENT))), RosterOps.MeResult::claimPending)
+        .compose(me -> openStates(me.chatIds()).map(open -> new JsonObject()
+            .put("userId", caller.userId())
+            .put("role", caller.role().wire())
+            .put("position", me.position())
+            .put("chats", open)));
   }
 
   private Future<JsonObject> openChats(Message<Object> m) {
     if (!Caller.of(m).is(Role.ADMIN)) throw Failure.of(Failure.FORBIDDEN, "admins only");
-    return run(new RosterOps.OpenChats()).compose(ids -> ids.isEmpty()
-        ? Future.succeededFuture(new JsonArray())
-        : request(ChatAddresses.STATES, new JsonObject().put("chatIds", new JsonArray(List.copyOf(ids))))
-            .map(reply -> openOnly(reply.getJsonArray("chats"))))
-        .map(chats -> new JsonObject().put("chats", chats));
+    return run(new RosterOps.OpenChats()).compose(this::openStates).map(chats -> new JsonObject().put("chats", chats));
   }
 
-  private static JsonArray openOnly(JsonArray states) {
-    JsonArray open = new JsonArray();
-    for (int i = 0; i < states.size(); i++) {
-      JsonObject s = states.getJsonObject(i);
-      if ("open".equals(s.getString("state"))) open.add(s);
-    }
-    return open;
+  /** The states of those of these chats that are open in the store: the roster's record checked against the store's. */
+  private Future<JsonArray> openStates(List<String> chatIds) {
+    if (chatIds.isEmpty()) return Future.succeededFuture(new JsonArray());
+    return request(ChatAddresses.STATES, new JsonObject().put("chatIds", new JsonArray(List.copyOf(chatIds)))).map(reply -> {
+      JsonArray states = reply.getJsonArray("chats");
+      JsonArray open = new JsonArray();
+      for (int i = 0; i < states.size(); i++) {
+        JsonObject s = states.getJsonObject(i);
+        if ("open".equals(s.getString("state"))) open.add(s);
+      }
+      return open;
+    });
   }
 
   private Future<JsonObject> release(Message<Object> m) {
